@@ -1,0 +1,181 @@
+"""Command line: parse, call the pipeline, pick a renderer, map errors to exit codes.
+
+Heavy modules (huggingface_hub, jsonschema, spdx-tools) are imported inside the commands only.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from auditor import __version__
+from auditor.errors import EXIT_HUB, EXIT_USAGE, AuditorError, InputError
+
+F = TypeVar("F", bound=Callable[..., Any])
+FORMAT_CHOICES = ["text", "json"]
+
+
+class State:
+    """Settings shared by every command of one invocation."""
+
+    verbose = 0
+    token: str | None = None
+
+
+STATE = State()
+
+
+def redact(message: str) -> str:
+    token = STATE.token or os.environ.get("HF_TOKEN")
+    if token and len(token) >= 4:
+        message = message.replace(token, "***")
+    return message
+
+
+def fail(exc: AuditorError) -> None:
+    """Print one line (and detail with -v); never a traceback."""
+    click.echo(f"auditor: error: {redact(exc.message)}", err=True)
+    if STATE.verbose and exc.detail:
+        click.echo(redact(exc.detail), err=True)
+
+
+@contextmanager
+def errors_to_exit() -> Iterator[None]:
+    try:
+        yield
+    except AuditorError as exc:
+        fail(exc)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("auditor: interrupted", err=True)
+        sys.exit(130)
+
+
+def use_color(choice: str, output: str | None) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR") or output:
+        return False
+    return sys.stdout.isatty()
+
+
+def write_output(text: str, output: str | None) -> None:
+    if not output or output == "-":
+        click.echo(text, nl=False)
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write {output}: {exc.strerror or exc}") from exc
+
+
+def read_target_file(path: str) -> list[str]:
+    """Model ids from a seeds file: one per line, '#' comments and blank lines ignored."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"--from-file {path}: cannot read ({getattr(exc, 'strerror', None) or exc})") from exc
+    out = []
+    for line in text.splitlines():
+        item = line.split("#", 1)[0].strip()
+        if item:
+            out.append(item)
+    if not out:
+        raise InputError(f"--from-file {path}: no model ids in the file")
+    return out
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="auditor", message="%(prog)s %(version)s")
+def cli() -> None:
+    """Audit how open an AI model on the Hugging Face Hub really is."""
+
+
+@cli.command()
+@click.argument("targets", nargs=-1)
+@click.option("--revision", help="Revision (branch, tag or commit) for Hub ids; same as org/name@rev.")
+@click.option("--offline", is_flag=True, envvar="HF_HUB_OFFLINE",
+              help="Read from the local Hugging Face cache only (also HF_HUB_OFFLINE=1).")
+@click.option("--endpoint", envvar="HF_ENDPOINT", help="Hub endpoint URL (also HF_ENDPOINT).")
+@click.option("--token", envvar="HF_TOKEN", help="Hub token for gated or private repos (also HF_TOKEN).")
+@click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="text", show_default=True,
+              help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to a file.")
+@click.option("--from-file", "from_file", type=click.Path(dir_okay=False),
+              help="Read model ids from a file, one per line ('#' comments allowed).")
+@click.option("--rules", "rules_dirs", multiple=True, type=click.Path(),
+              help="Extra rules folder (licenses/, restrictions/, frameworks/); repeatable.")
+@click.option("--no-lineage", is_flag=True, help="Do not follow base_model ancestors.")
+@click.option("--timeout", type=click.FloatRange(0.1, 600), default=10.0, show_default=True,
+              help="Network timeout in seconds.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the grade line per model (text).")
+@click.option("-v", "--verbose", count=True, help="Show every check and finding; detail on errors.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Colour in text output (NO_COLOR is honoured).")
+def audit(targets: tuple[str, ...], revision: str | None, offline: bool, endpoint: str | None,
+          token: str | None, fmt: str, output: str | None, from_file: str | None, rules_dirs: tuple[str, ...],
+          no_lineage: bool, timeout: float, quiet: bool, verbose: int, color: str) -> None:
+    """Audit TARGET...: a Hub id org/name[@revision] or a local model folder."""
+    STATE.verbose, STATE.token = verbose, token
+    with errors_to_exit():
+        from auditor.collect import CollectOptions
+        from auditor.formats import RenderOptions, render
+        from auditor.pipeline import AuditOptions, audit as run_audit
+        from auditor.rules import RuleSet, check_user_dirs
+
+        items = list(targets)
+        if from_file:
+            items.extend(read_target_file(from_file))
+        if not items:
+            raise InputError("no target: give a model id (org/name), a folder, or --from-file")
+        check_user_dirs(rules_dirs)
+        rules = RuleSet(tuple(rules_dirs))
+        options = AuditOptions(
+            collect=CollectOptions(offline=offline, endpoint=endpoint, token=token, timeout=timeout),
+            revision=revision, lineage=not no_lineage,
+        )
+        reports, worst = [], 0
+        for item in items:
+            try:
+                reports.append(run_audit(item, options, rules))
+            except AuditorError as exc:
+                if len(items) == 1:
+                    raise
+                fail(exc)
+                worst = max(worst, exc.exit_code)
+        opts = RenderOptions(color=use_color(color, output), verbose=verbose, quiet=quiet,
+                             single=len(items) == 1)
+        if reports:
+            write_output(render(fmt, reports, opts), output)
+        if worst:
+            sys.exit(worst)
+
+
+def main() -> None:
+    """Console entry point."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("auditor: aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        click.echo(f"auditor: error: {redact(exc.format_message())}", err=True)
+        sys.exit(EXIT_USAGE)
+    except SystemExit:
+        raise
+    except AuditorError as exc:
+        fail(exc)
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # noqa: BLE001 - last line of defence: one line, no traceback
+        click.echo(f"auditor: internal error: {redact(type(exc).__name__ + ': ' + str(exc))}", err=True)
+        if STATE.verbose:
+            import traceback
+
+            click.echo(redact(traceback.format_exc()), err=True)
+        sys.exit(EXIT_HUB if "timeout" in str(exc).lower() else 4)

@@ -1,0 +1,1 @@
+"""Licence knowledge base, text identification and the concluded licence of the weights."""

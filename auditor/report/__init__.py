@@ -1,0 +1,1 @@
+"""The report structure (model.py). Output formats live in auditor.formats."""

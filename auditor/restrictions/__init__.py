@@ -1,0 +1,1 @@
+"""Restriction detection: every restrictive clause with its evidence."""
