@@ -15,10 +15,10 @@ from typing import Any, TypeVar
 import click
 
 from auditor import __version__
-from auditor.errors import EXIT_HUB, EXIT_USAGE, AuditorError, InputError
+from auditor.errors import EXIT_HUB, EXIT_POLICY, EXIT_USAGE, AuditorError, InputError
 
 F = TypeVar("F", bound=Callable[..., Any])
-FORMAT_CHOICES = ["text", "json"]
+FORMAT_CHOICES = ["text", "json", "markdown", "sarif", "spdx", "spdx3", "cyclonedx", "mot"]
 
 
 class State:
@@ -118,11 +118,22 @@ def cli() -> None:
 @click.option("-v", "--verbose", count=True, help="Show every check and finding; detail on errors.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour in text output (NO_COLOR is honoured).")
+@click.option("--policy", "policy_file", type=click.Path(dir_okay=False),
+              help="Policy file (.auditor.yml or pyproject.toml [tool.auditor]); default: found in the "
+                   "current folder. Exit 1 when it fails.")
+@click.option("--no-policy", is_flag=True, help="Do not pick up a policy file from the current folder.")
+@click.option("--fail-under", type=click.Choice(list("ABCDEF"), case_sensitive=False),
+              help="Fail (exit 1) when a grade is below this one (overrides the policy's min-grade).")
+@click.option("--warn-only", is_flag=True, help="Report policy violations but exit 0.")
 def audit(targets: tuple[str, ...], revision: str | None, offline: bool, endpoint: str | None,
           token: str | None, fmt: str, output: str | None, from_file: str | None, rules_dirs: tuple[str, ...],
-          no_lineage: bool, timeout: float, quiet: bool, verbose: int, color: str) -> None:
+          no_lineage: bool, timeout: float, quiet: bool, verbose: int, color: str, policy_file: str | None,
+          no_policy: bool, fail_under: str | None, warn_only: bool) -> None:
     """Audit TARGET...: a Hub id org/name[@revision] or a local model folder."""
     STATE.verbose, STATE.token = verbose, token
+    # huggingface_hub reads these once, at import: no telemetry/agent-detection request, no progress bars.
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     with errors_to_exit():
         from auditor.collect import CollectOptions
         from auditor.formats import RenderOptions, render
@@ -136,6 +147,9 @@ def audit(targets: tuple[str, ...], revision: str | None, offline: bool, endpoin
             raise InputError("no target: give a model id (org/name), a folder, or --from-file")
         check_user_dirs(rules_dirs)
         rules = RuleSet(tuple(rules_dirs))
+        from auditor import policy as gate
+
+        policy = gate.resolve_policy(policy_file, fail_under, auto=not no_policy)
         options = AuditOptions(
             collect=CollectOptions(offline=offline, endpoint=endpoint, token=token, timeout=timeout),
             revision=revision, lineage=not no_lineage,
@@ -151,8 +165,165 @@ def audit(targets: tuple[str, ...], revision: str | None, offline: bool, endpoin
                 worst = max(worst, exc.exit_code)
         opts = RenderOptions(color=use_color(color, output), verbose=verbose, quiet=quiet,
                              single=len(items) == 1)
+        passed = gate.apply(reports, policy, rules, warn_only=warn_only)
         if reports:
             write_output(render(fmt, reports, opts), output)
+        if worst:
+            sys.exit(worst)
+        if not passed and not warn_only:
+            sys.exit(EXIT_POLICY)
+
+
+LICENSE_CATEGORIES = ["permissive", "copyleft", "open-data", "open-content", "restricted-open-weights",
+                      "non-commercial", "proprietary", "public-domain", "unknown"]
+MAX_IDENTIFY_BYTES = 16 * 1024 * 1024
+
+
+def rules_option(func: F) -> F:
+    return click.option("--rules", "rules_dirs", multiple=True, type=click.Path(),
+                        help="Extra rules folder (licenses/, restrictions/, frameworks/); repeatable.")(func)
+
+
+def load_kb(rules_dirs: tuple[str, ...]) -> Any:
+    from auditor.licenses.knowledge import load_knowledge
+    from auditor.rules import RuleSet, check_user_dirs
+
+    check_user_dirs(rules_dirs)
+    return load_knowledge(RuleSet(tuple(rules_dirs)))
+
+
+def dump_json(data: Any) -> None:
+    import json
+
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@cli.command("licenses")
+@click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="text", show_default=True)
+@click.option("--category", type=click.Choice(LICENSE_CATEGORIES), help="Only licences of this category.")
+@rules_option
+def licenses_cmd(fmt: str, category: str | None, rules_dirs: tuple[str, ...]) -> None:
+    """List the licence knowledge base (id, name, category, OSI, SPDX)."""
+    with errors_to_exit():
+        from auditor.licenses.explain import list_rows, render_list
+
+        rows = list_rows(load_kb(rules_dirs), category)
+        if fmt == "json":
+            dump_json(rows)
+        else:
+            click.echo(render_list(rows), nl=False)
+
+
+@cli.command("explain")
+@click.argument("license_id")
+@click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="text", show_default=True)
+@rules_option
+def explain_cmd(license_id: str, fmt: str, rules_dirs: tuple[str, ...]) -> None:
+    """Explain a licence: what it allows, its restrictions (section, OSD), neighbours, policies."""
+    with errors_to_exit():
+        from auditor.licenses.explain import explain_data, find_entry, render_explain
+
+        kb = load_kb(rules_dirs)
+        data = explain_data(kb, find_entry(kb, license_id))
+        if fmt == "json":
+            dump_json(data)
+        else:
+            click.echo(render_explain(data), nl=False)
+
+
+@cli.command("identify")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="text", show_default=True)
+@rules_option
+def identify_cmd(paths: tuple[str, ...], fmt: str, rules_dirs: tuple[str, ...]) -> None:
+    """Identify the licence in each text file PATH (exact, modified, AI licence or unknown)."""
+    with errors_to_exit():
+        from auditor.collect.base import decode_text
+        from auditor.licenses.explain import render_identifications
+        from auditor.licenses.identify import NOT_TEXT, Identification, identify
+
+        kb = load_kb(rules_dirs)
+        results = []
+        for path in paths:
+            try:
+                with open(path, "rb") as fh:
+                    data = fh.read(MAX_IDENTIFY_BYTES)
+            except OSError as exc:
+                raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+            text, _notes = decode_text(data, path)
+            if text is None:
+                results.append(Identification(path, None, None, 1.0, ("binary content",), status=NOT_TEXT))
+            else:
+                results.append(identify(text, kb, path))
+        if fmt == "json":
+            dump_json([r.to_json() for r in results])
+        else:
+            click.echo(render_identifications(results), nl=False)
+
+
+@cli.command("mof")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@rules_option
+def mof_cmd(path: str, fmt: str, rules_dirs: tuple[str, ...]) -> None:
+    """Classify a Model Openness Tool YAML file (MOF class and progress per class)."""
+    with errors_to_exit():
+        from auditor.frameworks.mof import classify, load_mot_file, mof_json, parse_mot, render_mof_text, spec_from_rules
+        from auditor.rules import RuleSet, check_user_dirs
+
+        check_user_dirs(rules_dirs)
+        spec = spec_from_rules(RuleSet(tuple(rules_dirs)))
+        model = parse_mot(load_mot_file(path), spec, path)
+        data = mof_json(classify(model, spec), model, spec)
+        if fmt == "json":
+            dump_json(data)
+        else:
+            click.echo(render_mof_text(data), nl=False)
+
+
+@cli.command("compare")
+@click.argument("targets", nargs=-1, required=True)
+@click.option("--revision", help="Revision for Hub ids (applies to every target without @rev).")
+@click.option("--offline", is_flag=True, envvar="HF_HUB_OFFLINE", help="Read from the local Hugging Face cache only.")
+@click.option("--endpoint", envvar="HF_ENDPOINT", help="Hub endpoint URL (also HF_ENDPOINT).")
+@click.option("--token", envvar="HF_TOKEN", help="Hub token for gated or private repos (also HF_TOKEN).")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the table to a file.")
+@rules_option
+@click.option("--no-lineage", is_flag=True, help="Do not follow base_model ancestors.")
+@click.option("--timeout", type=click.FloatRange(0.1, 600), default=10.0, show_default=True,
+              help="Network timeout in seconds.")
+@click.option("-v", "--verbose", count=True, help="Detail on errors.")
+def compare_cmd(targets: tuple[str, ...], revision: str | None, offline: bool, endpoint: str | None,
+                token: str | None, fmt: str, output: str | None, rules_dirs: tuple[str, ...], no_lineage: bool,
+                timeout: float, verbose: int) -> None:
+    """Compare the verdicts of several models side by side (grade, licence, frameworks, restrictions)."""
+    STATE.verbose, STATE.token = verbose, token
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    with errors_to_exit():
+        from auditor.collect import CollectOptions
+        from auditor.formats.compare import table
+        from auditor.pipeline import AuditOptions, audit as run_audit
+        from auditor.rules import RuleSet, check_user_dirs
+
+        check_user_dirs(rules_dirs)
+        rules = RuleSet(tuple(rules_dirs))
+        options = AuditOptions(
+            collect=CollectOptions(offline=offline, endpoint=endpoint, token=token, timeout=timeout),
+            revision=revision, lineage=not no_lineage,
+        )
+        reports, worst = [], 0
+        for item in targets:
+            try:
+                reports.append(run_audit(item, options, rules))
+            except AuditorError as exc:
+                if len(targets) == 1:
+                    raise
+                fail(exc)
+                worst = max(worst, exc.exit_code)
+        if reports:
+            write_output(table(reports, markdown=fmt == "markdown"), output)
         if worst:
             sys.exit(worst)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from auditor import __version__
@@ -20,20 +21,25 @@ class AuditOptions:
     revision: str | None = None
     lineage: bool = True
     timestamp: bool = True
+    fetch_links: bool = True  # fetch an off-Hub license_link (auditor/fetch.py); cache only when offline
 
 
-def analyse(snapshot: Snapshot, rules: RuleSet, source: Source | None = None, lineage: bool = True) -> Facts:
-    """The analysis stages over one snapshot (also used for ancestors, with lineage off)."""
+def analyse(snapshot: Snapshot, rules: RuleSet, source: Source | None = None, lineage: bool = True,
+            resolver: Callable[[str, str], Snapshot] | None = None) -> Facts:
+    """The analysis stages over one snapshot (also used for ancestors, with lineage off).
+
+    ``resolver`` ``(repo_id, repo_type) -> Snapshot`` fetches ancestors and datasets; by default the source.
+    """
     from auditor.licenses.conclude import conclude
     from auditor.restrictions.detect import detect
 
     facts = Facts(snapshot=snapshot)
     facts.licenses = conclude(snapshot, rules)
     facts.restrictions = detect(snapshot, facts.licenses, rules)
-    if lineage and source is not None:
+    if lineage and (source is not None or resolver is not None):
         from auditor.lineage import trace
 
-        facts.lineage = trace(facts, source, rules)
+        facts.lineage = trace(facts, source, rules, resolver=resolver)
     return facts
 
 
@@ -55,7 +61,7 @@ def build_report(facts: Facts, rules: RuleSet, timestamp: bool = True) -> Report
     report = Report(
         tool=Tool(name="auditor", version=__version__, rules_version=rules.version),
         subject=Subject(id=snap.id, revision=snap.revision, source=snap.source, gated=snap.gated,
-                        repo_type=snap.repo_type, files_not_read=not_read),
+                        repo_type=snap.repo_type, files_not_read=not_read, datasets=list(snap.datasets)),
         license=facts.licenses.license,
         licenses=facts.licenses.licenses,
         restrictions=facts.all_restrictions,
@@ -80,7 +86,16 @@ def audit_target(target: Target, options: AuditOptions, rules: RuleSet) -> Repor
         snapshot = _relabel(snapshot, target.id)
     else:
         snapshot = source.snapshot(target.id, target.revision)
-    facts = analyse(snapshot, rules, source, lineage=options.lineage)
+    if options.fetch_links:
+        from auditor.fetch import attach_license_link
+
+        snapshot = attach_license_link(snapshot, options.collect)
+    resolver = None
+    if options.lineage:
+        from auditor.lineage import resolver_for
+
+        resolver = resolver_for(target, options.collect, source)
+    facts = analyse(snapshot, rules, source, lineage=options.lineage, resolver=resolver)
     return build_report(facts, rules, timestamp=options.timestamp)
 
 

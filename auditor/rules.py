@@ -9,9 +9,10 @@ A user entry with the same id as a packaged one replaces it.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +60,7 @@ def load_yaml(path: Path) -> Any:
         raise RuleError(f"{path}:{where} invalid YAML: {getattr(exc, 'problem', None) or exc}") from exc
 
 
-@lru_cache(maxsize=None)
+@cache
 def schema(name: str) -> dict[str, Any]:
     with (SCHEMAS / name).open(encoding="utf-8") as fh:
         data: dict[str, Any] = json.load(fh)
@@ -84,17 +85,68 @@ def _files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
+def _cache_file(kind: str) -> Path | None:
+    """Where validated rules of one kind are cached (AUDITOR_RULES_CACHE=0 turns the cache off)."""
+    if os.environ.get("AUDITOR_RULES_CACHE", "1") == "0":
+        return None
+    root = os.environ.get("AUDITOR_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
+    base = Path(root) if root else Path.home() / ".cache"
+    return (base if os.environ.get("AUDITOR_CACHE_DIR") else base / "auditor") / f"rules-{kind}.json"
+
+
+def _read_cache(path: Path | None, signature: str) -> dict[str, Any]:
+    if path is None:
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    files = data.get("files") if isinstance(data, dict) and data.get("signature") == signature else None
+    return files if isinstance(files, dict) else {}
+
+
+def _write_cache(path: Path | None, signature: str, files: dict[str, Any]) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"signature": signature, "files": files}, default=str), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home only costs speed
+
+
 def load_kind(kind: str, extra_dirs: Sequence[str | Path] = ()) -> dict[str, dict[str, Any]]:
-    """Load every rule file of one kind: id -> entry (with ``_file`` set to its path)."""
+    """Load every rule file of one kind: id -> entry (with ``_file`` set to its path).
+
+    Parsed and validated files are cached on disk keyed by path, size and mtime (and the schema file),
+    so an unchanged rule file is neither re-parsed nor re-validated; any change re-validates it.
+    """
+    from auditor import __version__
+
     sub, schema_name, key = KINDS[kind]
+    schema_stat = (SCHEMAS / schema_name).stat()
+    signature = f"{__version__}:{schema_stat.st_mtime_ns}:{schema_stat.st_size}"
+    cache_path = _cache_file(kind)
+    cached = _read_cache(cache_path, signature)
+    seen: dict[str, Any] = {}
     out: dict[str, dict[str, Any]] = {}
     for base in (packaged_rules_dir(), *map(Path, extra_dirs)):
         for path in _files(base / sub):
-            data = load_yaml(path)
-            validate(data, schema_name, path)
+            st = path.stat()
+            hit = cached.get(str(path))
+            if isinstance(hit, list) and len(hit) == 3 and hit[:2] == [st.st_mtime_ns, st.st_size]:
+                data = hit[2]
+            else:
+                data = load_yaml(path)
+                validate(data, schema_name, path)
+            seen[str(path)] = [st.st_mtime_ns, st.st_size, data]
             entry = dict(data)
             entry["_file"] = str(path)
             out[str(entry[key])] = entry
+    if any(cached.get(k) != v for k, v in seen.items()):
+        _write_cache(cache_path, signature, seen)
     return out
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
+from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from auditor.snapshot import (
     MAX_TEXT_BYTES,
@@ -19,7 +21,7 @@ MAX_LICENSE_FILES = 20
 
 
 def is_license_file(path: str) -> bool:
-    """True for LICENSE*, LICENCE*, COPYING*, NOTICE*, USE_POLICY*, *ACCEPTABLE*USE* (any case, any folder)."""
+    """True for LICENSE*, LICENCE*, COPYING*, NOTICE*, USE_POLICY*, *ACCEPTABLE*USE* (any case/folder)."""
     name = posixpath.basename(path).lower()
     if not any(fnmatch.fnmatchcase(name, pat) for pat in LICENSE_PATTERNS):
         return False
@@ -27,8 +29,9 @@ def is_license_file(path: str) -> bool:
     return posixpath.splitext(name)[1] not in BINARY_SUFFIXES
 
 
-BINARY_SUFFIXES = (".bin", ".safetensors", ".pt", ".pth", ".gguf", ".ckpt", ".h5", ".onnx", ".msgpack", ".png",
-                   ".jpg", ".jpeg", ".gif", ".pdf", ".zip", ".gz", ".tar", ".npz", ".npy", ".pkl", ".pickle")
+BINARY_SUFFIXES = (".bin", ".safetensors", ".pt", ".pth", ".gguf", ".ckpt", ".h5", ".onnx", ".msgpack",
+                   ".png", ".jpg", ".jpeg", ".gif", ".pdf", ".zip", ".gz", ".tar", ".npz", ".npy", ".pkl",
+                   ".pickle")
 
 
 def safe_relpath(path: str) -> str | None:
@@ -62,7 +65,8 @@ def decode_text(data: bytes, path: str) -> tuple[str | None, list[CollectNote]]:
         return None, notes
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-        notes.append(CollectNote("file-bom", "info", f"{path} starts with a UTF-8 byte-order mark", path=path))
+        notes.append(CollectNote("file-bom", "info", f"{path} starts with a UTF-8 byte-order mark",
+                                 path=path))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -84,6 +88,37 @@ def read_bytes_as_text(data: bytes, path: str, size: int | None = None) -> tuple
         return TextFile(path, READ_TOO_LARGE, None, size, "over the 2 MB cap"), [note]
     text, notes = decode_text(data, path)
     if text is None:
-        note = CollectNote("file-binary", "medium", f"{path} is binary, not text: recorded, not read", path=path)
+        note = CollectNote("file-binary", "medium", f"{path} is binary, not text: recorded, not read",
+                           path=path)
         return TextFile(path, READ_BINARY, None, size, "binary"), [note]
     return TextFile(path, READ_OK, text, size), notes
+
+
+def linked_path(link: Any, repo_id: str, endpoint: str) -> tuple[str | None, CollectNote | None]:
+    """The repo file a card's ``license_link`` points to, or None (with a note when it escapes the repo)."""
+    if not isinstance(link, str) or not link.strip():
+        return None, None
+    link = link.strip()
+    parts = urlsplit(link)
+    if parts.scheme or parts.netloc:
+        base = urlsplit(endpoint)
+        prefixes = [f"/{repo_id}/blob/", f"/{repo_id}/resolve/", f"/datasets/{repo_id}/blob/",
+                    f"/datasets/{repo_id}/resolve/"]
+        hosts = {base.netloc, "huggingface.co", "hf.co"}
+        prefix = next((p for p in prefixes if parts.path.startswith(p)), None)
+        if parts.netloc not in hosts or prefix is None:
+            return None, None  # an outside URL: not a repo file
+        rest = unquote(parts.path[len(prefix):])
+        rel = rest.split("/", 1)[1] if "/" in rest else ""
+        if not rel:
+            return None, None
+    else:
+        rel = unquote(parts.path)
+        if rel.startswith("./"):
+            rel = rel[2:]
+    safe = safe_relpath(rel)
+    if safe is None:
+        note = CollectNote("license-link-unsafe", "medium",
+                           f"license_link {link!r} points outside the repo; not followed", path="README.md")
+        return None, note
+    return safe, None

@@ -14,6 +14,7 @@ from auditor.snapshot import CollectNote
 _FRONT = re.compile(r"\A\s*---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
 MAX_FRONT_MATTER = 512 * 1024
 MAX_DEPTH = 64
+MAX_NODES = 100_000  # after alias expansion
 
 
 @dataclass
@@ -25,23 +26,44 @@ class Card:
     notes: list[CollectNote] = field(default_factory=list)
 
 
-def _depth(node: Any) -> int:
-    """Depth of a composed YAML node tree, iteratively (no recursion limit issues)."""
-    deepest = 0
-    stack = [(node, 1)]
+def _children(node: Any) -> list[Any]:
+    value = getattr(node, "value", None)
+    if not isinstance(value, list):
+        return []
+    out: list[Any] = []
+    for item in value:
+        out.extend(item if isinstance(item, tuple) else (item,))
+    return out
+
+
+def _shape(root: Any) -> tuple[int, int]:
+    """(depth, node count with aliases expanded) of a composed YAML node graph; (-1, -1) when cyclic.
+
+    Iterative and memoised per node, so alias bombs ("billion laughs") and deep nesting cost linear time.
+    """
+    measured: dict[int, tuple[int, int]] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(root, False)]
     while stack:
-        cur, d = stack.pop()
-        deepest = max(deepest, d)
-        if deepest > MAX_DEPTH:
-            return deepest
-        value = getattr(cur, "value", None)
-        if isinstance(value, list):
-            for item in value:
-                if isinstance(item, tuple):
-                    stack.extend((x, d + 1) for x in item)
-                else:
-                    stack.append((item, d + 1))
-    return deepest
+        node, finished = stack.pop()
+        nid = id(node)
+        kids = _children(node)
+        if finished:
+            on_path.discard(nid)
+            depth = 1 + max((measured[id(k)][0] for k in kids), default=0)
+            size = 1 + sum(measured[id(k)][1] for k in kids)
+            measured[nid] = (depth, min(size, MAX_NODES + 1))
+            continue
+        if nid in measured:
+            continue
+        on_path.add(nid)
+        stack.append((node, True))
+        for kid in kids:
+            if id(kid) in on_path:
+                return -1, -1  # a recursive alias
+            if id(kid) not in measured:
+                stack.append((kid, False))
+    return measured[id(root)]
 
 
 def _bracket_depth(text: str) -> int:
@@ -55,7 +77,9 @@ def _bracket_depth(text: str) -> int:
     return deepest
 
 
-def parse_yaml_mapping(text: str, path: str, first_line: int) -> tuple[dict[str, Any], dict[str, int], list[CollectNote]]:
+def parse_yaml_mapping(
+    text: str, path: str, first_line: int
+) -> tuple[dict[str, Any], dict[str, int], list[CollectNote]]:
     """Parse a YAML mapping with duplicate-key and nesting-bomb checks."""
     import yaml
 
@@ -65,10 +89,12 @@ def parse_yaml_mapping(text: str, path: str, first_line: int) -> tuple[dict[str,
         notes.append(CollectNote(nid, sev, msg, path=path, line=line or first_line))
 
     if len(text) > MAX_FRONT_MATTER:
-        note("card-metadata-too-large", "medium", f"{path}: front matter over {MAX_FRONT_MATTER} bytes; ignored")
+        note("card-metadata-too-large", "medium",
+             f"{path}: front matter over {MAX_FRONT_MATTER} bytes; ignored")
         return {}, {}, notes
     if _bracket_depth(text) > MAX_DEPTH:
-        note("card-metadata-invalid", "medium", f"{path}: front matter nests deeper than {MAX_DEPTH}; ignored")
+        note("card-metadata-invalid", "medium",
+             f"{path}: front matter nests deeper than {MAX_DEPTH}; ignored")
         return {}, {}, notes
     loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
@@ -81,7 +107,8 @@ def parse_yaml_mapping(text: str, path: str, first_line: int) -> tuple[dict[str,
         mark = getattr(exc, "problem_mark", None)
         line = first_line + mark.line if mark is not None else first_line
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        note("card-metadata-invalid", "high", f"{path}: front matter is not valid YAML ({problem}); ignored", line)
+        note("card-metadata-invalid", "high",
+             f"{path}: front matter is not valid YAML ({problem}); ignored", line)
         return {}, {}, notes
     except RecursionError:
         note("card-metadata-invalid", "high", f"{path}: front matter nests too deeply; ignored")
@@ -92,8 +119,17 @@ def parse_yaml_mapping(text: str, path: str, first_line: int) -> tuple[dict[str,
         kind = "a list" if isinstance(root, yaml.SequenceNode) else "a scalar"
         note("card-metadata-invalid", "high", f"{path}: front matter is {kind}, not a mapping; ignored")
         return {}, {}, notes
-    if _depth(root) > MAX_DEPTH:
-        note("card-metadata-invalid", "medium", f"{path}: front matter nests deeper than {MAX_DEPTH}; ignored")
+    depth, size = _shape(root)
+    if depth < 0:
+        note("card-metadata-invalid", "high", f"{path}: front matter holds a recursive alias; ignored")
+        return {}, {}, notes
+    if depth > MAX_DEPTH:
+        note("card-metadata-invalid", "medium",
+             f"{path}: front matter nests deeper than {MAX_DEPTH}; ignored")
+        return {}, {}, notes
+    if size > MAX_NODES:
+        note("card-metadata-invalid", "high",
+             f"{path}: front matter expands to over {MAX_NODES} values through aliases; ignored")
         return {}, {}, notes
     key_lines: dict[str, int] = {}
     for key_node, _ in root.value:
@@ -101,14 +137,16 @@ def parse_yaml_mapping(text: str, path: str, first_line: int) -> tuple[dict[str,
         line = first_line + key_node.start_mark.line
         if key in key_lines:
             note("card-metadata-duplicate-key", "medium",
-                 f"{path}: key {key!r} appears twice (lines {key_lines[key]} and {line}); the last one wins", line)
+                 f"{path}: key {key!r} appears twice (lines {key_lines[key]} and {line}); the last one wins",
+                 line)
         key_lines[key] = line
     try:
         constructor = loader_cls("")
         data = constructor.construct_document(root)
         constructor.dispose()
     except (yaml.YAMLError, RecursionError, TypeError, ValueError) as exc:
-        note("card-metadata-invalid", "high", f"{path}: front matter could not be read ({exc.__class__.__name__})")
+        note("card-metadata-invalid", "high",
+             f"{path}: front matter could not be read ({exc.__class__.__name__})")
         return {}, {}, notes
     if not isinstance(data, dict):
         return {}, {}, notes
@@ -123,7 +161,8 @@ def split_card(text: str, path: str = "README.md") -> Card:
     if not match:
         card.body = text
         card.notes.append(CollectNote("card-no-metadata", "medium",
-                                      f"{path} has no YAML front matter (no license, datasets or base_model keys)",
+                                      f"{path} has no YAML front matter "
+                                      "(no license, datasets or base_model keys)",
                                       path=path, line=1))
         return card
     yaml_text = match.group(1) or ""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -16,20 +18,37 @@ MAX_FILES = 20000
 SKIP_DIRS = {".git", ".cache", "__pycache__", ".huggingface"}
 
 
-def read_file(path: Path, rel: str) -> tuple[TextFile, list[CollectNote]]:
-    """Read at most the cap (+1 byte) of one file, as text."""
+def read_file(path: Path, rel: str, root: Path | None = None) -> tuple[TextFile, list[CollectNote]]:
+    """Read at most the cap (+1 byte) of one regular file, as text.
+
+    With ``root``, a symlink that resolves outside it is not followed (a hostile folder could point
+    LICENSE at a private file that would then be quoted in a published report).
+    """
+    def fail(reason: str) -> tuple[TextFile, list[CollectNote]]:
+        note = CollectNote("file-unreadable", "medium", f"{rel}: {reason}; not read", path=rel)
+        return TextFile(rel, READ_ERROR, None, None, reason), [note]
+
     try:
-        size = path.stat().st_size
+        if root is not None and not path.resolve().is_relative_to(root.resolve()):
+            return fail("a link pointing outside the folder")
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return fail("not a regular file")
         with path.open("rb") as fh:
             data = fh.read(MAX_TEXT_BYTES + 1)
-    except OSError as exc:
-        note = CollectNote("file-unreadable", "medium", f"{rel}: cannot read ({exc.strerror or exc})", path=rel)
-        return TextFile(rel, READ_ERROR, None, None, str(exc.strerror or exc)), [note]
-    return read_bytes_as_text(data, rel, size)
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop on older Pythons
+        return fail(f"cannot read ({getattr(exc, 'strerror', None) or exc})")
+    return read_bytes_as_text(data, rel, info.st_size)
 
 
 def list_files(root: Path) -> list[RepoFile]:
     files: list[RepoFile] = []
+    with contextlib.suppress(RecursionError):  # an absurdly deep tree: keep what was listed
+        _walk(root, files)
+    return files
+
+
+def _walk(root: Path, files: list[RepoFile]) -> None:
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
         for name in sorted(filenames):
@@ -41,8 +60,7 @@ def list_files(root: Path) -> list[RepoFile]:
                 size = None
             files.append(RepoFile(rel, size))
             if len(files) >= MAX_FILES:
-                return files
-    return files
+                return
 
 
 class LocalSource:
@@ -60,12 +78,12 @@ class LocalSource:
         notes: list[CollectNote] = []
         wanted = (["README.md"] if "README.md" in paths else []) + license_files(paths)
         for rel in wanted:
-            text, extra = read_file(root / rel, rel)
+            text, extra = read_file(root / rel, rel, root)
             texts[rel] = text
             notes.extend(extra)
         config: dict[str, Any] | None = None
         if "config.json" in paths:
-            cfg, extra = read_file(root / "config.json", "config.json")
+            cfg, extra = read_file(root / "config.json", "config.json", root)
             notes.extend(extra)
             config = parse_config(cfg)
         return build_snapshot(

@@ -19,6 +19,10 @@ def as_list(value: Any) -> list[str]:
     return []
 
 
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 def build_snapshot(
     *,
     repo_id: str,
@@ -44,14 +48,15 @@ def build_snapshot(
         card = split_card(readme.text, "README.md")
         all_notes.extend(card.notes)
     elif not any(f.path == "README.md" for f in files) and readme is None:
-        all_notes.append(CollectNote("card-missing", "high", "the repo has no README.md model card", path=None))
+        all_notes.append(CollectNote("card-missing", "high", "the repo has no README.md model card",
+                                     path=None))
     metadata: dict[str, Any] = dict(card.metadata)
     if card_data and not metadata:
         metadata = dict(card_data)
     all_tags = list(dict.fromkeys([*as_list(metadata.get("tags")), *tags]))
     datasets = as_list(metadata.get("datasets"))
-    lib = library_name or (metadata.get("library_name") if isinstance(metadata.get("library_name"), str) else None)
-    pipe = pipeline_tag or (metadata.get("pipeline_tag") if isinstance(metadata.get("pipeline_tag"), str) else None)
+    lib = library_name or _str(metadata.get("library_name"))
+    pipe = pipeline_tag or _str(metadata.get("pipeline_tag"))
     if gated is None and source != "hub":
         gated_meta = metadata.get("extra_gated_prompt") or metadata.get("extra_gated_fields")
         gated = "manual" if gated_meta else False

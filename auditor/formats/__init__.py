@@ -1,6 +1,7 @@
 """Output formats. Each module renders the one Report structure; none recomputes a verdict.
 
-Interface: a module ``auditor.formats.<name>`` with ``render(reports: list[Report], opts: RenderOptions) -> str``.
+Interface: a module ``auditor.formats.<name>`` with
+``render(reports: list[Report], opts: RenderOptions) -> str``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,12 @@ from auditor.report.model import Report
 FORMATS: dict[str, str] = {
     "text": "auditor.formats.text",
     "json": "auditor.formats.json_format",
+    "markdown": "auditor.formats.markdown",
+    "sarif": "auditor.formats.sarif",
+    "spdx": "auditor.formats.spdx",
+    "spdx3": "auditor.formats.spdx3",
+    "cyclonedx": "auditor.formats.cyclonedx",
+    "mot": "auditor.formats.mot",
 }
 
 

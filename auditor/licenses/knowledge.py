@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,7 +83,8 @@ def make_entry(data: dict[str, Any]) -> LicenseEntry:
         neighbours=tuple(data.get("neighbours", ())),
         differences=tuple((d["from"], d["text"]) for d in data.get("differences", ())),
         restrictions=tuple(
-            KbRestriction(r["type"], r["section"], r["explanation"], tuple(r.get("osd", ())), r.get("trigger"))
+            KbRestriction(r["type"], r["section"], r["explanation"], tuple(r.get("osd", ())),
+                          r.get("trigger"))
             for r in data.get("restrictions", ())
         ),
         fingerprint=dict(data.get("fingerprint") or {}),
@@ -108,7 +110,7 @@ class KnowledgeBase:
         eid = self._index.get(alias_key(key))
         return self.entries.get(eid) if eid else None
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[LicenseEntry]:
         return iter(self.entries.values())
 
     def __len__(self) -> int:

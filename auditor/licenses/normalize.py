@@ -24,7 +24,8 @@ _SPACE = re.compile(r"\s+")
 
 def normalize(text: str) -> str:
     """Normalised form used for phrase matching and hashing."""
-    text = text.translate(_QUOTES)
+    if not text.isascii() or "`" in text:  # the translation table only maps non-ASCII characters and `
+        text = text.translate(_QUOTES)
     text = _COPYRIGHT.sub(" ", text)
     text = _MD_LINK.sub(r"\1", text)
     text = _BULLET.sub(" ", text)

@@ -49,6 +49,7 @@ class LicenseInfo:
     category: str | None = None
     modified_from: str | None = None
     sources: list[LicenseSource] = field(default_factory=list)
+    url: str | None = None  # where the licence's terms are published (knowledge base or license_link)
 
 
 @dataclass
@@ -151,6 +152,7 @@ class Subject:
     gated: bool | str | None
     repo_type: str = "model"
     files_not_read: list[dict[str, str]] = field(default_factory=list)  # [{"path","status"}]
+    datasets: list[str] = field(default_factory=list)  # dataset ids named by the card (`datasets:`)
 
 
 @dataclass

@@ -1,0 +1,160 @@
+r"""Compile restriction rules (rules/restrictions/*.yaml) into regular expressions, once per RuleSet.
+
+A rule file holds ``phrases`` (named families of word alternatives) and ``patterns``/``negative`` entries
+whose ``regex`` may name a family as ``{family}``. Patterns run over *normalised* text: lower case, curly
+quotes made straight, markdown marks (``*``, ``_``, backslash, backtick, ``#``) and newlines turned into
+spaces, runs of spaces collapsed to one. A pattern with
+upper-case letters is compiled case-insensitively.
+
+Every regex is checked to run in linear time: no quantifier inside a group repeated more than once, and
+an unbounded repeat (``+``, ``*``, ``{n,}``) only over one literal or a plain class such as ``\s`` or
+``\w``. Gaps (``.``, ``[^x]``) must be bounded, e.g. ``[^.]{0,120}``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from auditor.errors import RuleError
+from auditor.rules import RuleSet
+
+try:  # Python 3.11+
+    import re._parser as _sre_parse  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+CACHE_KEY = "restrictions:compiled"
+DEFAULT_MAX_PER_FILE = 10
+MAX_GAP = 400  # the largest bounded repeat allowed
+FAMILY = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+_REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+_SINGLE = ("LITERAL", "NOT_LITERAL", "ANY", "IN", "CATEGORY")
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A regex; a hit also needs every ``requires`` regex to match somewhere in the same clause."""
+
+    id: str
+    regex: re.Pattern[str]
+    requires: tuple[re.Pattern[str], ...] = ()
+
+
+@dataclass(frozen=True)
+class TypeRule:
+    """One restriction type with its compiled patterns and negatives."""
+
+    id: str
+    title: str
+    osd: tuple[int, ...]
+    severity: str
+    patterns: tuple[Pattern, ...]
+    negatives: tuple[Pattern, ...]
+    max_per_file: int
+
+
+def _expand(regex: str, families: dict[str, str], where: str) -> str:
+    def repl(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name not in families:
+            raise RuleError(f"{where}: unknown phrase family {{{name}}}")
+        return families[name]
+
+    return FAMILY.sub(repl, regex)
+
+
+def _check_linear(tree: Any, where: str, inside_repeat: bool = False) -> None:
+    """Reject constructs that can backtrack catastrophically (see module docstring)."""
+    for op, arg in tree:
+        name = str(op)
+        if name in _REPEATS:
+            low, high, sub = arg
+            simple = len(sub) == 1 and str(sub[0][0]) in _SINGLE
+            if inside_repeat and not simple and high > 1:
+                raise RuleError(f"{where}: nested quantifier (a repeated group holds a repeat)")
+            if high == _sre_parse.MAXREPEAT and not (simple and _narrow(sub[0])):
+                raise RuleError(f"{where}: unbounded repeat of a group or of a wide class (.*, [^x]*); "
+                                "bound it, e.g. [^.]{{0,120}}")
+            if high != _sre_parse.MAXREPEAT and high > MAX_GAP:
+                raise RuleError(f"{where}: repeat bound {high} is over {MAX_GAP}")
+            if inside_repeat and high == _sre_parse.MAXREPEAT:
+                raise RuleError(f"{where}: unbounded repeat inside a repeated group")
+            _check_linear(sub, where, inside_repeat or (not simple and high > 1))
+        elif name == "SUBPATTERN":
+            _check_linear(arg[-1], where, inside_repeat)
+        elif name == "BRANCH":
+            for branch in arg[1]:
+                _check_linear(branch, where, inside_repeat)
+        elif name in ("ASSERT", "ASSERT_NOT"):
+            _check_linear(arg[1], where, inside_repeat)
+        elif name in ("GROUPREF", "GROUPREF_EXISTS"):
+            raise RuleError(f"{where}: back-references are not allowed")
+
+
+def _narrow(item: Any) -> bool:
+    """A single-character item that cannot run across a sentence: a literal, \\s, \\w, \\d or a plain class."""
+    op, arg = item
+    name = str(op)
+    if name in ("LITERAL", "CATEGORY"):
+        return True
+    if name == "IN":
+        return not any(str(o) == "NEGATE" for o, _ in arg)
+    return False
+
+
+def _has_upper(regex: str) -> bool:
+    stripped = re.sub(r"\\.", "", regex)
+    return any(c.isupper() for c in stripped)
+
+
+def compile_regex(regex: str, families: dict[str, str], where: str) -> re.Pattern[str]:
+    """Expand phrase families, check linear time, compile. Raise RuleError naming ``where``."""
+    text = _expand(regex, families, where)
+    try:
+        tree = _sre_parse.parse(text)
+    except re.error as exc:
+        raise RuleError(f"{where}: invalid regular expression: {exc}") from exc
+    _check_linear(tree, where)
+    flags = re.IGNORECASE if _has_upper(text) else 0
+    return re.compile(text, flags)
+
+
+def _families(data: dict[str, Any], where: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, words in (data.get("phrases") or {}).items():
+        alts = sorted((str(w) for w in words), key=len, reverse=True)
+        out[name] = "(?:" + "|".join(alts) + ")"
+        # a family may itself be checked on its own
+        compile_regex(out[name], {}, f"{where}: phrases/{name}")
+    return out
+
+
+def compile_type(data: dict[str, Any]) -> TypeRule:
+    where = data.get("_file") or data["id"]
+    families = _families(data, where)
+    pats = tuple(_pattern(p, families, f"{where}: patterns/{p['id']}") for p in data.get("patterns", ()))
+    negs = tuple(_pattern(n, families, f"{where}: negative/{n['id']}") for n in data.get("negative", ()))
+    return TypeRule(
+        id=data["id"], title=data.get("title", data["id"]), osd=tuple(data.get("osd", ())),
+        severity=data.get("severity", "medium"), patterns=pats, negatives=negs,
+        max_per_file=int(data.get("max_per_file", DEFAULT_MAX_PER_FILE)),
+    )
+
+
+def _pattern(entry: dict[str, Any], families: dict[str, str], where: str) -> Pattern:
+    return Pattern(
+        entry["id"], compile_regex(entry["regex"], families, where),
+        tuple(compile_regex(r, families, f"{where}/requires") for r in entry.get("requires", ())),
+    )
+
+
+def compiled(rules: RuleSet) -> tuple[TypeRule, ...]:
+    """All restriction types of a RuleSet, compiled once and cached on it."""
+    cached = rules._cache.get(CACHE_KEY)
+    if isinstance(cached, tuple):
+        return cached
+    types = tuple(compile_type(d) for _, d in sorted(rules.kind("restrictions").items()))
+    rules._cache[CACHE_KEY] = types
+    return types
