@@ -253,6 +253,11 @@ def main() -> None:
     except OSError as exc:
         print(f"auditor: error: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
         code = 2
+    except Exception as exc:  # noqa: BLE001 - last line of defence: one line, no traceback
+        from auditor.cli import redact
+
+        print(f"auditor: internal error: {redact(type(exc).__name__ + ': ' + str(exc))}", file=sys.stderr)
+        code = 4
     sys.exit(code)
 
 

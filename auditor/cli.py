@@ -80,7 +80,8 @@ def read_target_file(path: str) -> list[str]:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"--from-file {path}: cannot read ({getattr(exc, 'strerror', None) or exc})") from exc
+        reason = getattr(exc, "strerror", None) or exc
+        raise InputError(f"--from-file {path}: cannot read ({reason})") from exc
     out = []
     for line in text.splitlines():
         item = line.split("#", 1)[0].strip()
@@ -137,7 +138,8 @@ def audit(targets: tuple[str, ...], revision: str | None, offline: bool, endpoin
     with errors_to_exit():
         from auditor.collect import CollectOptions
         from auditor.formats import RenderOptions, render
-        from auditor.pipeline import AuditOptions, audit as run_audit
+        from auditor.pipeline import AuditOptions
+        from auditor.pipeline import audit as run_audit
         from auditor.rules import RuleSet, check_user_dirs
 
         items = list(targets)
@@ -268,23 +270,24 @@ def identify_cmd(paths: tuple[str, ...], fmt: str, rules_dirs: tuple[str, ...]) 
 def mof_cmd(path: str, fmt: str, rules_dirs: tuple[str, ...]) -> None:
     """Classify a Model Openness Tool YAML file (MOF class and progress per class)."""
     with errors_to_exit():
-        from auditor.frameworks.mof import classify, load_mot_file, mof_json, parse_mot, render_mof_text, spec_from_rules
+        from auditor.frameworks import mof
         from auditor.rules import RuleSet, check_user_dirs
 
         check_user_dirs(rules_dirs)
-        spec = spec_from_rules(RuleSet(tuple(rules_dirs)))
-        model = parse_mot(load_mot_file(path), spec, path)
-        data = mof_json(classify(model, spec), model, spec)
+        spec = mof.spec_from_rules(RuleSet(tuple(rules_dirs)))
+        model = mof.parse_mot(mof.load_mot_file(path), spec, path)
+        data = mof.mof_json(mof.classify(model, spec), model, spec)
         if fmt == "json":
             dump_json(data)
         else:
-            click.echo(render_mof_text(data), nl=False)
+            click.echo(mof.render_mof_text(data), nl=False)
 
 
 @cli.command("compare")
 @click.argument("targets", nargs=-1, required=True)
 @click.option("--revision", help="Revision for Hub ids (applies to every target without @rev).")
-@click.option("--offline", is_flag=True, envvar="HF_HUB_OFFLINE", help="Read from the local Hugging Face cache only.")
+@click.option("--offline", is_flag=True, envvar="HF_HUB_OFFLINE",
+              help="Read from the local Hugging Face cache only.")
 @click.option("--endpoint", envvar="HF_ENDPOINT", help="Hub endpoint URL (also HF_ENDPOINT).")
 @click.option("--token", envvar="HF_TOKEN", help="Hub token for gated or private repos (also HF_TOKEN).")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True)
@@ -295,8 +298,8 @@ def mof_cmd(path: str, fmt: str, rules_dirs: tuple[str, ...]) -> None:
               help="Network timeout in seconds.")
 @click.option("-v", "--verbose", count=True, help="Detail on errors.")
 def compare_cmd(targets: tuple[str, ...], revision: str | None, offline: bool, endpoint: str | None,
-                token: str | None, fmt: str, output: str | None, rules_dirs: tuple[str, ...], no_lineage: bool,
-                timeout: float, verbose: int) -> None:
+                token: str | None, fmt: str, output: str | None, rules_dirs: tuple[str, ...],
+                no_lineage: bool, timeout: float, verbose: int) -> None:
     """Compare the verdicts of several models side by side (grade, licence, frameworks, restrictions)."""
     STATE.verbose, STATE.token = verbose, token
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
@@ -304,7 +307,8 @@ def compare_cmd(targets: tuple[str, ...], revision: str | None, offline: bool, e
     with errors_to_exit():
         from auditor.collect import CollectOptions
         from auditor.formats.compare import table
-        from auditor.pipeline import AuditOptions, audit as run_audit
+        from auditor.pipeline import AuditOptions
+        from auditor.pipeline import audit as run_audit
         from auditor.rules import RuleSet, check_user_dirs
 
         check_user_dirs(rules_dirs)

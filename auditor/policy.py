@@ -190,10 +190,8 @@ def allowed_keys(entries: Iterable[str], kb: Any) -> set[str]:
         if expr is None:
             keys.add(_key(entry, kb))
             continue
-        for sym in expr.get_symbols():
-            keys.add(_key(str(getattr(sym, "key", sym)), kb))
-        if not hasattr(expr, "args") or not expr.args:
-            keys.add(_key(str(expr), kb))  # keeps "X WITH Y" whole as well
+        for sym in expr.get_symbols():  # "X WITH E" comes whole: allowing it does not allow bare X
+            keys.add(_key(str(sym.key if getattr(sym, "key", None) else sym), kb))
     return keys
 
 

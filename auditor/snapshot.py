@@ -73,7 +73,7 @@ class Snapshot:
     card_body_line: int = 1  # README line on which the body starts
     tags: tuple[str, ...] = ()
     files: tuple[RepoFile, ...] = ()
-    texts: Mapping[str, TextFile] = field(default_factory=lambda: frozen(None))  # path -> text (incl. README.md)
+    texts: Mapping[str, TextFile] = field(default_factory=lambda: frozen(None))  # path -> text, README too
     datasets: tuple[str, ...] = ()
     config: Mapping[str, Any] | None = None  # parsed config.json when available
     library_name: str | None = None

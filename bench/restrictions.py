@@ -1,6 +1,8 @@
 """Benchmark restriction detection: recall and unexpected detections per licence on ../shared/corpus,
 scan throughput, and the time taken by hostile inputs made of near-matches.
 
+Times are CPU time of this process (time.process_time), so other load on the machine does not skew them.
+
 Run: python bench/restrictions.py [--shared PATH]
 """
 
@@ -35,7 +37,7 @@ def hostile_inputs(size: int = 1_000_000) -> dict[str, str]:
     joined = " ".join(NEAR_MISSES) + " "
     return {
         "near-misses, no punctuation": (joined * (size // len(joined) + 1))[:size],
-        "near-misses, one per sentence": (". ".join(NEAR_MISSES) + ". ") * (size // 900 + 1),
+        "near-misses, one per sentence": ((". ".join(NEAR_MISSES) + ". ") * (size // 500 + 1))[:size],
         "one repeated keyword": ("commercial " * (size // 11 + 1))[:size],
         "quotes and display verbs": ('display "built display "powered ' * (size // 32 + 1))[:size],
         "digits and thresholds": ("more than 1 2 3 4 5 6 7 8 9 users " * (size // 34 + 1))[:size],
@@ -57,7 +59,8 @@ def recall_table(shared: Path, rules: RuleSet) -> None:
     by_file: dict[str, list] = defaultdict(list)
     for e in expected:
         by_file[e.file].append(e)
-    print(f"{'licence file':52} {'expected':>8} {'found':>6} {'recall':>7} {'detections':>10} {'unlisted':>8}")
+    header = f"{'licence file':52} {'expected':>8} {'found':>6} {'recall':>7}"
+    print(f"{header} {'detections':>10} {'unlisted':>8}")
     total = hit = 0
     for path in sorted(corpus.glob("*.txt")):
         found = detect_file(path, rules)
@@ -82,15 +85,15 @@ def throughput(shared: Path, rules: RuleSet) -> None:
     reps = max(1, 4_000_000 // len(blob))
     big = "\n\n".join([blob] * reps)
     size = len(big.encode("utf-8"))
-    start = time.perf_counter()
+    start = time.process_time()
     n = len(scan_text(big, types))
-    secs = time.perf_counter() - start
+    secs = time.process_time() - start
     print(f"throughput: {size / 1e6:.1f} MB of licence text in {secs:.2f} s = {size / 1e6 / secs:.1f} MB/s "
           f"(one core, {n} detections before per-file caps)")
-    start = time.perf_counter()
+    start = time.process_time()
     for text in texts:
         scan_text(text, types)
-    secs = time.perf_counter() - start
+    secs = time.process_time() - start
     print(f"per-file: {len(texts)} files, {len(blob.encode('utf-8')) / 1e6:.2f} MB in {secs:.2f} s")
 
 
@@ -98,9 +101,9 @@ def hostile(rules: RuleSet) -> None:
     types = compiled(rules)
     worst = 0.0
     for name, text in hostile_inputs().items():
-        start = time.perf_counter()
+        start = time.process_time()
         n = len(scan_text(text, types))
-        secs = time.perf_counter() - start
+        secs = time.process_time() - start
         worst = max(worst, secs)
         print(f"hostile {name:32} {len(text) / 1e6:.1f} MB  {secs:.3f} s  ({n} detections)")
     print(f"hostile worst case: {worst:.3f} s (target < 1 s)")
@@ -111,9 +114,9 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     args = parser.parse_args()
     rules = RuleSet()
-    start = time.perf_counter()
+    start = time.process_time()
     compiled(rules)
-    print(f"rules: {len(compiled(rules))} types compiled in {time.perf_counter() - start:.2f} s")
+    print(f"rules: {len(compiled(rules))} types compiled in {time.process_time() - start:.2f} s")
     recall_table(args.shared, rules)
     throughput(args.shared, rules)
     hostile(rules)

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,6 +58,39 @@ def hub_requests(env: dict[str, str]) -> tuple[int, list[str], float, int]:
     return len(lines), lines, took, code
 
 
+def collect_times(runs: int) -> list[str]:
+    """In-process collection only (no analysis): local folder, Hub cold/warm, offline cache."""
+    sys.path.insert(0, str(ROOT))
+    from auditor.collect import CollectOptions
+    from auditor.collect.cache import CacheSource
+    from auditor.collect.hub import HubSource
+    from auditor.collect.local import LocalSource
+
+    module = sys.modules["standin_hub"]
+
+    def ms(fn: Callable[[], object]) -> float:
+        best = float("inf")
+        for _ in range(runs):
+            start = time.perf_counter()
+            fn()
+            best = min(best, time.perf_counter() - start)
+        return best * 1000
+
+    local = ms(lambda: LocalSource().snapshot(str(ROOT / FIXTURE)))
+    out = [f"collect local folder        best {local:7.1f} ms"]
+    with tempfile.TemporaryDirectory() as cache, module.StandInHub(ROOT / "fixtures") as hub:
+        opts = CollectOptions(endpoint=hub.url, cache_dir=cache)
+        start = time.perf_counter()
+        HubSource(opts).snapshot(HUB_ID)
+        out.append(f"collect hub, cold cache     once {(time.perf_counter() - start) * 1000:7.1f} ms"
+                   " (includes the huggingface_hub import)")
+        out.append(f"collect hub, warm cache     best {ms(lambda: HubSource(opts).snapshot(HUB_ID)):7.1f} ms"
+                   " (1 request)")
+        offline = ms(lambda: CacheSource(opts).snapshot(HUB_ID))
+        out.append(f"collect offline cache       best {offline:7.1f} ms")
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="auditor start-up figures")
     parser.add_argument("--runs", type=int, default=5)
@@ -75,6 +109,8 @@ def main() -> None:
     if args.verbose:
         for line in lines:
             print("   ", line)
+    for line in collect_times(args.runs):
+        print(line)
 
 
 if __name__ == "__main__":

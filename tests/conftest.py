@@ -7,7 +7,7 @@
 - ``hub``           a running stand-in Hub (tests/hub.py) serving ``fixtures/``; function-scoped, so each
                     test starts with an empty request log and no faults. ``.url``, ``.log``,
                     ``.requests(method, contains)``, ``.fail(path_pattern, kind, method=None, times=None)``
-                    (kind "500", "drop", "hang" or any status code), ``.sha(repo_id, revision)``.
+                    (kind "500" or any status, "drop", "hang", "body:<text>"), ``.sha(repo_id, revision)``.
 - ``tmp_hub``       a stand-in Hub serving an empty tmp root; add repos with
                     ``tmp_hub.add_repo("org/name", {"README.md": "...", ...}, meta={...})``.
 - ``hub_env``       environment for a CLI run against ``hub``: HF_ENDPOINT set, HF_HUB_DISABLE_TELEMETRY=1,
@@ -29,7 +29,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from hub import StandInHub
+
+if str(Path(__file__).resolve().parent) not in sys.path:  # also under --import-mode=importlib
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from hub import StandInHub  # noqa: E402
 
 REPO_DIR = Path(__file__).resolve().parents[1]
 HF_VARS = ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_ENDPOINT",

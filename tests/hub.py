@@ -15,8 +15,9 @@ optional ``<name>.hub.json`` (gated, private, tags, library_name, pipeline_tag, 
 tokens, extra_files) and an optional ``<name>.revisions/<rev>/`` folder per named older revision.
 
 Test controls: ``.log`` (requests: method, path, headers without the Authorization value),
-``.fail(path, kind)`` with kind ``"500"``, ``"drop"`` (close mid-response) or ``"hang"`` (never answer,
-bounded by ``HANG_SECONDS`` and ended by ``stop()``). Run alone: ``python tests/hub.py [--port N] [ROOT]``.
+``.fail(path, kind)`` with kind ``"500"`` (any status), ``"drop"`` (close mid-response), ``"hang"`` (never
+answer, bounded by ``HANG_SECONDS`` and ended by ``stop()``) or ``"body:<text>"`` (200 with that body and
+no Hub headers, like a wrong endpoint). Run alone: ``python tests/hub.py [--port N] [ROOT]``.
 """
 
 from __future__ import annotations
@@ -230,7 +231,7 @@ class StandInHub:
     def __init__(self, root: Path | str, host: str = "127.0.0.1", port: int = 0) -> None:
         self.root = Path(root)
         self.log: list[LoggedRequest] = []
-        self.faults: dict[str, Fault] = {}
+        self.faults: dict[tuple[str, str | None], Fault] = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._blob_cache: dict[tuple[str, int, int], str] = {}
@@ -267,7 +268,8 @@ class StandInHub:
     def fail(self, path: str, kind: str = "500", method: str | None = None, times: int | None = None) -> None:
         """Make requests whose path (no query) matches ``path`` (fnmatch pattern) fail with ``kind``."""
         with self._lock:
-            self.faults[path] = Fault(kind, method.upper() if method else None, times)
+            self.faults[(path, method.upper() if method else None)] = \
+                Fault(kind, method.upper() if method else None, times)
 
     def clear(self) -> None:
         """Forget faults and the request log."""
@@ -309,7 +311,7 @@ class StandInHub:
 
     def _fault_for(self, method: str, route: str) -> Fault | None:
         with self._lock:
-            for pattern, fault in self.faults.items():
+            for (pattern, _), fault in self.faults.items():
                 if fault.method not in (None, method):
                     continue
                 if route == pattern or fnmatch.fnmatchcase(route, pattern):
@@ -375,6 +377,15 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
+            return True
+        if fault.kind.startswith("body:"):  # 200 with this body and no Hub headers (a wrong endpoint)
+            body = fault.kind[5:].encode("utf-8")
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if method != "HEAD":
+                self.wfile.write(body)
             return True
         if fault.kind.isdigit():
             self._error(int(fault.kind), "", f"injected fault {fault.kind}", method)

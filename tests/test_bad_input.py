@@ -200,3 +200,16 @@ def test_symlink_inside_folder_is_read(tmp_path: Path) -> None:
     (tmp_path / "docs" / "terms.txt").write_text("terms written for a test\n")
     (tmp_path / "LICENSE").symlink_to(tmp_path / "docs" / "terms.txt")
     assert LocalSource().snapshot(str(tmp_path)).texts["LICENSE"].status == "ok"
+
+
+def test_cache_snapshot_folder_audits_as_local(hub, tmp_path: Path) -> None:
+    """A snapshot folder of the HF cache links into ../../blobs; auditing it as a folder still reads it."""
+    from auditor.collect.cache import repo_folder
+    from auditor.collect.local import LocalSource
+
+    opts = CollectOptions(endpoint=hub.url, cache_dir=str(tmp_path))
+    online = HubSource(opts).snapshot("breeze-ai/breeze-7b")
+    folder = repo_folder(tmp_path, "breeze-ai/breeze-7b") / "snapshots" / str(online.revision)
+    assert (folder / "LICENSE").is_symlink()
+    snap = LocalSource().snapshot(str(folder))
+    assert snap.texts["LICENSE"].status == "ok" and snap.texts["README.md"].status == "ok"

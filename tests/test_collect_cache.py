@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from auditor.collect import CollectOptions
-from auditor.collect.cache import CacheSource, hub_cache_dir, read_tree, repo_folder, resolve_sha
+from auditor.collect.cache import CacheSource, hub_cache_dir, read_listing, repo_folder, resolve_sha
 from auditor.collect.hub import HubSource
 from auditor.errors import HubError
 from auditor.snapshot import READ_OK
@@ -108,10 +108,35 @@ def test_resolve_sha_rejects_escapes(tmp_path: Path) -> None:
     assert resolve_sha(tmp_path, "b" * 40) is None
 
 
-def test_corrupt_tree_file_ignored(tmp_path: Path) -> None:
+def test_corrupt_listing_ignored(tmp_path: Path) -> None:
+    for folder in (".auditor", "trees"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / ("c" * 40 + ".json")).write_text("{not json")
+    assert read_listing(tmp_path, "c" * 40) is None
+
+
+def test_hf_tree_cache_used_when_ours_is_absent(tmp_path: Path) -> None:
+    """snapshot_download's trees/<sha>.json gives the full listing too."""
     (tmp_path / "trees").mkdir()
-    (tmp_path / "trees" / ("c" * 40 + ".json")).write_text("{not json")
-    assert read_tree(tmp_path, "c" * 40) is None
+    data = {"format_version": 1, "files": {"LICENSE": {"size": 5, "blob_id": "x"}, "w.bin": {"size": 9,
+                                                                                          "blob_id": "y"}}}
+    (tmp_path / "trees" / ("d" * 40 + ".json")).write_text(json.dumps(data))
+    listed = read_listing(tmp_path, "d" * 40)
+    assert listed is not None and {(f.path, f.size) for f in listed} == {("LICENSE", 5), ("w.bin", 9)}
+
+
+def test_hf_snapshot_download_unaffected(hub, tmp_path: Path) -> None:
+    """After an audit, huggingface_hub still treats the partial snapshot as it did (no trees/ listing)."""
+    opts = CollectOptions(endpoint=hub.url, cache_dir=str(tmp_path))
+    snap = HubSource(opts).snapshot(BREEZE)
+    storage = repo_folder(tmp_path, BREEZE)
+    assert not (storage / "trees").exists()
+    assert (storage / ".auditor" / f"{snap.revision}.json").is_file()
+    assert (storage / "refs" / "main").read_text() == snap.revision
+    from huggingface_hub import scan_cache_dir
+
+    report = scan_cache_dir(tmp_path)
+    assert not report.warnings and [r.repo_id for r in report.repos] == [BREEZE]
 
 
 def test_hub_cache_dir_resolution(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -295,3 +295,34 @@ def test_linked_path(link: object, expected: str | None) -> None:
 def test_unsafe_link_noted() -> None:
     rel, note = linked_path("../secret", "o/m", "https://huggingface.co")
     assert rel is None and note is not None and "outside" in note.message
+
+
+def test_gated_readme_falls_back_to_card_data(tmp_hub, tmp_path: Path) -> None:
+    card = "---\nlicense: other\nlicense_name: acme-terms\nextra_gated_prompt: agree first\n---\n# m\n"
+    tmp_hub.add_repo("closed/all", {"README.md": card, "LICENSE": "terms\n"},
+                     meta={"gated": "manual", "gated_files": ["*"]})
+    snap = source(tmp_hub, tmp_path).snapshot("closed/all")
+    assert snap.texts["README.md"].status == READ_GATED
+    assert snap.metadata["license_name"] == "acme-terms"  # from the public cardData
+    assert snap.gated == "manual"
+
+
+@pytest.mark.parametrize("body", ["<html>not the Hub</html>", "[1, 2, 3]", '{"id": "x"}', '"just a string"'])
+def test_wrong_endpoint_answer_exit_3(hub, tmp_path: Path, body: str) -> None:
+    hub.fail(f"/api/models/{BREEZE}", f"body:{body}")
+    with pytest.raises(HubError) as info:
+        source(hub, tmp_path).snapshot(BREEZE)
+    assert "unexpected answer" in info.value.message or "no commit sha" in info.value.message
+
+
+def test_file_answer_without_hub_headers_is_error(hub, tmp_path: Path) -> None:
+    hub.fail(f"/{BREEZE}/resolve/*/LICENSE", "body:not a file")
+    snap = source(hub, tmp_path).snapshot(BREEZE)
+    assert snap.texts["LICENSE"].status == READ_ERROR
+
+
+def test_endpoint_credentials_not_shown(tmp_path: Path) -> None:
+    opts = CollectOptions(endpoint="http://user:s3cretpass@127.0.0.1:9", cache_dir=str(tmp_path), timeout=2.0)
+    with pytest.raises(HubError) as info:
+        HubSource(opts).snapshot(BREEZE)
+    assert "s3cretpass" not in info.value.message and "127.0.0.1:9" in info.value.message

@@ -87,6 +87,14 @@ def test_known_license_name_resolves_through_aliases() -> None:
     assert not any(f.id == "license-custom" for f in out.findings)
 
 
+def test_custom_licence_url_comes_from_license_link() -> None:
+    meta = {"license": "other", "license_name": "acme", "license_link": "https://acme.example/terms"}
+    out = conclude(snapshot(meta), RULES)
+    assert out.license is not None and out.license.url == "https://acme.example/terms"
+    out = conclude(snapshot({"license": "mit"}), RULES)
+    assert out.license is not None and out.license.url == "https://spdx.org/licenses/MIT.html"
+
+
 def test_unknown_metadata_id() -> None:
     out = conclude(snapshot({"license": "acme-1.0"}), RULES)
     assert out.license is not None and out.license.id == "acme-1.0" and out.license.category == "unknown"
@@ -173,6 +181,18 @@ def test_license_link_to_a_known_url_and_to_a_file() -> None:
     out = conclude(snap, RULES)
     assert out.license is not None and out.license.id == "mit"
     assert "license-link" in sources(out.license)
+
+
+def test_license_link_to_another_repos_file_is_not_ours() -> None:
+    link = "https://huggingface.co/other/repo/blob/main/LICENSE"
+    snap = build_snapshot(repo_id="org/model", source="hub", revision="abc",
+                          files=[RepoFile("README.md"), RepoFile("LICENSE")],
+                          texts={"README.md": TextFile("README.md", READ_OK,
+                                                       f"---\nlicense: mit\nlicense_link: {link}\n---\n"),
+                                 "LICENSE": TextFile("LICENSE", READ_OK, mit_text())})
+    out = conclude(snap, RULES)
+    assert out.license is not None and out.license.id == "mit"
+    assert [s.kind for s in out.license.sources] == ["metadata", "license-file"]
 
 
 def test_gating_prompt_and_tags() -> None:

@@ -85,3 +85,5 @@ def test_fixture_end_to_end() -> None:
     out = md([fixture_report("relabel/llama-3.1-8b-chat-mit"), fixture_report("open-lab/open-lm-1b")])
     assert out.count("<details>") == 2
     assert "llama-3.1-8b-chat-mit" in out and "open-lm-1b" in out
+    # clauses (and check evidence) from the base model's files are cited with that repo's name
+    assert "`meta-demo/llama-3.1-8b LICENSE:" in out

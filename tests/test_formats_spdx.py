@@ -53,6 +53,7 @@ def test_spdx2_expressions_and_unknowns(tmp_path: Path) -> None:
     pkgs = {p["name"]: p for p in json.loads(text)["packages"]}
     assert pkgs["open-lab/open-lm-1b"]["licenseConcluded"] == "MIT OR Apache-2.0"
     assert pkgs["nolicense/mystery-3b"]["licenseConcluded"] == "NOASSERTION"
+    assert pkgs["nolicense/mystery-3b"]["licenseDeclared"] == "NONE"  # the card was read: it declares none
 
 
 def test_spdx2_fixture_end_to_end(tmp_path: Path) -> None:

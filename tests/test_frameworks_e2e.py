@@ -150,3 +150,17 @@ def test_verdicts_over_the_stand_in_hub(repo: str, hub_env, run_cli) -> None:
     assert code == 0, err
     expected = "osaid-1.0 pass" if repo.startswith("open-lab") else "osaid-1.0 fail"
     assert expected in out
+
+
+def test_reports_with_verdicts_match_the_report_schema(fixtures_dir: Path, repo_dir: Path) -> None:
+    import json
+
+    from jsonschema import Draft202012Validator
+
+    from auditor.report.model import to_data
+
+    schema = json.loads((repo_dir / "auditor" / "schemas" / "report-1.json").read_text(encoding="utf-8"))
+    validator = Draft202012Validator(schema)
+    for repo in ("open-lab/open-lm-1b", "meta-demo/llama-3.1-8b", "gated-co/gated-13b"):
+        errors = list(validator.iter_errors(to_data(local(fixtures_dir, repo))))
+        assert not errors, (repo, errors[0].message)

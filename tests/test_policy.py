@@ -58,6 +58,8 @@ class TinyKB:
         ("(MIT OR llama3.1) AND Apache-2.0", ["mit", "apache-2.0"], True),
         ("(MIT OR llama3.1) AND cc-by-nc-4.0", ["mit", "apache-2.0"], False),
         ("GPL-2.0-only WITH Classpath-exception-2.0", ["GPL-2.0-only"], True),
+        ("GPL-2.0-only", ["GPL-2.0-only WITH Classpath-exception-2.0"], False),
+        ("GPL-2.0-only WITH Classpath-exception-2.0", ["GPL-2.0-only WITH Classpath-exception-2.0"], True),
         (
             "llama3.1",
             ["LicenseRef-scancode-llama-3.1-license-2024"],

@@ -59,6 +59,7 @@ def test_several_targets_give_an_array(tmp_path):
 
 def test_output_file(tmp_path):
     out = tmp_path / "report.json"
-    result = CliRunner().invoke(cli, ["audit", str(make_model(tmp_path / "m")), "--format", "json", "-o", str(out)])
+    model = make_model(tmp_path / "m")
+    result = CliRunner().invoke(cli, ["audit", str(model), "--format", "json", "-o", str(out)])
     assert result.exit_code == 0
     assert json.loads(out.read_text())["subject"]["id"].endswith("m")

@@ -18,8 +18,9 @@ from auditor.rules import RuleSet
 from auditor.snapshot import READ_GATED, READ_OK, Snapshot, TextFile, frozen
 
 DATA = Path(__file__).parent / "data" / "restrictions"
-CODES = {"acceptable-use-policy", "field-of-use", "non-commercial", "scale-cap", "output-restriction", "naming",
-         "geographic", "revocable", "licensor-control", "flow-down", "litigation-termination", "registration"}
+CODES = {"acceptable-use-policy", "field-of-use", "non-commercial", "scale-cap", "output-restriction",
+         "naming", "geographic", "revocable", "licensor-control", "flow-down", "litigation-termination",
+         "registration"}
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +37,9 @@ def paragraphs(path: Path) -> list[tuple[int, str]]:
 def snapshot(texts: dict[str, str | None] | None = None, card_body: str = "", card_body_line: int = 1,
              metadata: dict | None = None, metadata_lines: dict | None = None) -> Snapshot:
     files = {p: TextFile(p, READ_OK if t is not None else READ_GATED, t) for p, t in (texts or {}).items()}
-    return Snapshot(id="org/model", source="local", metadata=frozen(metadata), metadata_lines=frozen(metadata_lines),
-                    card_body=card_body, card_body_line=card_body_line, texts=frozen(files))
+    return Snapshot(id="org/model", source="local", metadata=frozen(metadata),
+                    metadata_lines=frozen(metadata_lines), card_body=card_body,
+                    card_body_line=card_body_line, texts=frozen(files))
 
 
 def outcome(concluded: str | None, identifications: dict[str, str] | None = None) -> LicenseOutcome:
@@ -51,7 +53,7 @@ def outcome(concluded: str | None, identifications: dict[str, str] | None = None
 
 def test_every_type_has_a_valid_rule_file(types) -> None:  # type: ignore[no-untyped-def]
     data = RuleSet().kind("restrictions")
-    assert CODES <= set(data)
+    assert set(data) >= CODES
     for code in CODES:
         entry = data[code]
         assert entry["remediation"] and entry["motivation"] and entry["definition"]
@@ -73,10 +75,12 @@ def test_patterns_that_can_backtrack_are_rejected(regex: str) -> None:
         compile_regex(regex, {}, "test")
 
 
-@pytest.mark.parametrize("regex", [r"\bno[- ]?commercial\b[^.;]{0,60}\bpurposes?\b", r"(?:\w{1,20}\s){0,3}x",
-                                   r"a\s+b", r"(?:or treat\w* )?patients"])
-def test_bounded_patterns_are_accepted(regex: str) -> None:
-    assert compile_regex(regex, {}, "test").search("x a  b") is not None or True
+@pytest.mark.parametrize("regex,text", [
+    (r"\bnon[- ]?commercial\b[^.;]{0,60}\bpurposes?\b", "non-commercial research purposes"),
+    (r"(?:\w{1,20}\s){0,3}x", "a b x"), (r"a\s+b", "a   b"),
+    (r"(?:or treat\w* )?patients", "or treating patients")])
+def test_bounded_patterns_are_accepted(regex: str, text: str) -> None:
+    assert compile_regex(regex, {}, "test").search(text) is not None
 
 
 def test_unknown_phrase_family_names_the_rule() -> None:
@@ -92,11 +96,14 @@ def test_user_rules_add_a_type(tmp_path: Path) -> None:
         "osaid_freedom: [use]\nmotivation: Reporting duties follow every user.\n"
         "remediation: Drop the reporting duty.\nseverity: low\n"
         "phrases:\n  report: [report, send, share]\n"
-        "patterns:\n  - id: telemetry/usage-report\n    regex: '\\b{report}\\b[^.;]{0,40}\\busage (?:data|statistics)\\b'\n",
+        "patterns:\n  - id: telemetry/usage-report\n"
+        "    regex: '\\b{report}\\b[^.;]{0,40}\\busage (?:data|statistics)\\b'\n",
         encoding="utf-8")
     rules = RuleSet(extra_dirs=(str(tmp_path),))
-    found = detect(snapshot({"LICENSE": "You must report usage statistics to us every month."}), outcome(None), rules)
-    assert [(r.type, r.rule, r.line) for r in found.restrictions] == [("telemetry", "telemetry/usage-report", 1)]
+    snap = snapshot({"LICENSE": "You must report usage statistics to us every month."})
+    found = detect(snap, outcome(None), rules)
+    assert [(r.type, r.rule, r.line) for r in found.restrictions] == [
+        ("telemetry", "telemetry/usage-report", 1)]
 
 
 def test_invalid_user_rule_names_file_and_field(tmp_path: Path) -> None:
@@ -105,6 +112,16 @@ def test_invalid_user_rule_names_file_and_field(tmp_path: Path) -> None:
     (folder / "bad.yaml").write_text("id: bad\ntitle: x\n", encoding="utf-8")
     with pytest.raises(RuleError, match=r"bad\.yaml"):
         RuleSet(extra_dirs=(str(tmp_path),)).kind("restrictions")
+
+
+def test_rule_ids_must_carry_the_type(tmp_path: Path) -> None:
+    folder = tmp_path / "restrictions"
+    folder.mkdir()
+    (folder / "odd.yaml").write_text(
+        "id: odd\ntitle: x\ndefinition: x\nosd: []\nosaid_freedom: [use]\nmotivation: x\nremediation: x\n"
+        "severity: low\npatterns:\n  - id: other/thing\n    regex: 'odd clause'\n", encoding="utf-8")
+    with pytest.raises(RuleError, match="must start with odd/"):
+        compiled(RuleSet(extra_dirs=(str(tmp_path),)))
 
 
 def test_catastrophic_user_regex_is_refused_at_load(tmp_path: Path) -> None:
@@ -234,14 +251,16 @@ def test_without_any_licence_the_licence_is_none() -> None:
 
 def test_card_licence_section_is_scanned_with_readme_lines() -> None:
     body = ("# Model\n\nThis model is great for military analysts.\n\n## License\n\n"
-            "The weights may be used only for non-commercial research.\n\n## Citation\n\nUse it for military.\n")
+            "The weights may be used only for non-commercial research.\n\n"
+            "## Citation\n\nUse it for military.\n")
     snap = snapshot({"README.md": "---\nlicense: other\n---\n" + body}, card_body=body, card_body_line=4)
     out = detect(snap, outcome("other"), RuleSet())
     assert [(r.type, r.path, r.line) for r in out.restrictions] == [("non-commercial", "README.md", 10)]
 
 
 def test_gating_prompt_is_scanned() -> None:
-    readme = "---\nlicense: other\nextra_gated_prompt: >-\n  You agree not to use the model for surveillance.\n---\n"
+    readme = ("---\nlicense: other\nextra_gated_prompt: >-\n"
+              "  You agree not to use the model for surveillance.\n---\n")
     snap = snapshot({"README.md": readme},
                     metadata={"license": "other",
                               "extra_gated_prompt": "You agree not to use the model for surveillance."},
@@ -260,7 +279,8 @@ def write_kb(tmp_path: Path) -> RuleSet:
         "  - {type: non-commercial, section: '1', explanation: Research use only.}\n", encoding="utf-8")
     (folder / "test-use-policy.yaml").write_text(
         "id: test-use-policy\nname: Test Use Policy\nkind: policy\ncategory: restricted-open-weights\n"
-        "restrictions:\n  - {type: field-of-use, section: '3', explanation: No military use.}\n", encoding="utf-8")
+        "restrictions:\n  - {type: field-of-use, section: '3', explanation: No military use.}\n",
+        encoding="utf-8")
     return RuleSet(extra_dirs=(str(tmp_path),))
 
 
@@ -269,9 +289,11 @@ def test_unreadable_licence_falls_back_to_the_knowledge_base(tmp_path: Path) -> 
     body = "## Licence\n\nThe model may be used for non-commercial purposes only.\n"
     snap = snapshot({"LICENSE": None}, card_body=body, card_body_line=5)
     out = detect(snap, outcome("test-model-licence"), rules)
-    kb = [(r.type, r.license, r.path, r.line, r.section) for r in out.restrictions if r.source == "knowledge-base"]
+    kb = [(r.type, r.license, r.path, r.line, r.section)
+          for r in out.restrictions if r.source == "knowledge-base"]
+    # non-commercial was found in the card, so it is not repeated from the knowledge base
     assert kb == [("scale-cap", "test-model-licence", None, None, "2"),
-                  ("field-of-use", "test-use-policy", None, None, "3")]  # non-commercial was found in the card
+                  ("field-of-use", "test-use-policy", None, None, "3")]
     assert [r.type for r in out.restrictions if r.source == "text"] == ["non-commercial"]
     (finding,) = [f for f in out.findings if f.id == "restrictions-from-knowledge-base"]
     assert finding.severity == "info" and "test-model-licence" in finding.message
@@ -279,7 +301,7 @@ def test_unreadable_licence_falls_back_to_the_knowledge_base(tmp_path: Path) -> 
 
 def test_read_licence_text_is_not_repeated_from_the_knowledge_base(tmp_path: Path) -> None:
     rules = write_kb(tmp_path)
-    snap = snapshot({"LICENSE": "Test Model Licence.\nAbove one million monthly users you must request a licence.",
+    snap = snapshot({"LICENSE": "Test Model Licence.\nOver one million monthly users need another licence.",
                      "USE_POLICY.md": "Test Use Policy.\nNo military use."})
     out = detect(snap, outcome("test-model-licence", {"LICENSE": "test-model-licence",
                                                       "USE_POLICY.md": "test-use-policy"}), rules)

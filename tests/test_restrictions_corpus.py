@@ -23,7 +23,8 @@ LINE_SLACK = 3
 CODES = {
     "AUP": "acceptable-use-policy", "FIELD": "field-of-use", "NC": "non-commercial", "USERS": "scale-cap",
     "OUT": "output-restriction", "NAME": "naming", "GEO": "geographic", "REVOKE": "revocable",
-    "REMOTE": "licensor-control", "FLOW": "flow-down", "LITIG": "litigation-termination", "REG": "registration",
+    "REMOTE": "licensor-control", "FLOW": "flow-down", "LITIG": "litigation-termination",
+    "REG": "registration",
 }
 _TICKS = re.compile(r"`([^`]+)`")
 _FILE = re.compile(r"`([A-Za-z0-9.+_-]+\.txt)`")
@@ -70,7 +71,7 @@ def trigger_lines(text: str, trigger: str) -> list[int]:
 
 def _types(cell: str) -> list[frozenset[str]]:
     """A type cell -> the clauses it stands for, each a set of acceptable types."""
-    if "(scope)" in cell or "scope" == cell.strip():
+    if "(scope)" in cell or cell.strip() == "scope":
         return []
     cell = cell.split("\u2192")[-1]
     out = []
@@ -188,7 +189,8 @@ def test_llama_3_2_and_later_policies_are_geographic(corpus: tuple[Path, Path], 
     assert "geographic" not in {r.type for r in older}
 
 
-def test_permissive_model_licences_have_no_use_restrictions(corpus: tuple[Path, Path], rules: RuleSet) -> None:
+def test_permissive_model_licences_have_no_use_restrictions(corpus: tuple[Path, Path],
+                                                            rules: RuleSet) -> None:
     _, licences = corpus
     for name in ("openmdw-1.0.txt", "openmdw-1.1.txt"):
         types = {r.type for r in detect_file(licences / name, rules)}

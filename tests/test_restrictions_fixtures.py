@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,8 @@ def test_permissive_model_has_no_restrictions(fixtures_dir: Path) -> None:
     assert report.restrictions == []
 
 
-def test_gated_licence_on_the_hub_is_reported_from_the_knowledge_base(hub_env: dict[str, str], run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_gated_licence_on_the_hub_is_reported_from_the_knowledge_base(
+        hub_env: dict[str, str], run_cli: Callable[..., tuple[int, str, str]]) -> None:
     code, out, err = run_cli("audit", "meta-demo/llama-3.1-8b", "--format", "json", "--no-lineage")
     assert code in (0, 1), err
     data = json.loads(out)

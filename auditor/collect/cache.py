@@ -61,33 +61,44 @@ def write_ref(storage: Path, revision: str | None, sha: str) -> None:
         pass
 
 
-def write_tree(storage: Path, sha: str, entries: dict[str, tuple[int, str]]) -> None:
-    """Write the file listing in huggingface_hub's tree-cache format (trees/<sha>.json), best effort."""
-    if not entries or not storage.is_dir():
+LISTING_DIR = ".auditor"  # our own sub-folder of a repo's cache folder; huggingface_hub ignores it
+
+
+def write_listing(storage: Path, sha: str, sizes: dict[str, int | None]) -> None:
+    """Keep the repo's full file list for later offline audits (``.auditor/<sha>.json``), best effort.
+
+    It is not written to huggingface_hub's own ``trees/`` cache: a listing there makes the library treat
+    the partly downloaded snapshot as incomplete (IncompleteSnapshotError) in later offline downloads.
+    """
+    if not sizes or not storage.is_dir():
         return
-    path = storage / "trees" / f"{sha}.json"
+    path = storage / LISTING_DIR / f"{sha}.json"
     if path.is_file():
         return
-    data = {"format_version": 1,
-            "files": {p: {"size": size, "blob_id": blob} for p, (size, blob) in sorted(entries.items())}}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(data), encoding="utf-8")
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"format": 1, "files": dict(sorted(sizes.items()))}), encoding="utf-8")
         tmp.replace(path)
     except OSError:
         pass
 
 
-def read_tree(storage: Path, sha: str) -> list[RepoFile] | None:
-    """The cached listing of a commit, or None when absent or unreadable."""
-    try:
-        data = json.loads((storage / "trees" / f"{sha}.json").read_text(encoding="utf-8"))
-        files = data["files"]
-        listed = [RepoFile(p, int(info["size"])) for p, info in files.items() if safe_relpath(p) == p]
-        return listed[:MAX_FILES]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None
+def read_listing(storage: Path, sha: str) -> list[RepoFile] | None:
+    """The full file list of a commit: ours, else huggingface_hub's tree cache; None when neither exists."""
+    for path in (storage / LISTING_DIR / f"{sha}.json", storage / "trees" / f"{sha}.json"):
+        try:
+            files = json.loads(path.read_text(encoding="utf-8"))["files"]
+            listed = [RepoFile(p, _size(info)) for p, info in files.items() if safe_relpath(p) == p]
+            return listed[:MAX_FILES]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            continue
+    return None
+
+
+def _size(info: Any) -> int | None:
+    value = info.get("size") if isinstance(info, dict) else info
+    return value if isinstance(value, int) else None
 
 
 def resolve_sha(storage: Path, revision: str | None) -> str | None:
@@ -152,7 +163,7 @@ class CacheSource:
             raise HubError(f"{shown}: not in the local cache (offline)")
         folder = storage / "snapshots" / sha
         cached = list_snapshot(folder)
-        listing = read_tree(storage, sha)
+        listing = read_listing(storage, sha)
         files = listing if listing is not None else cached
         paths = [f.path for f in files]
         notes: list[CollectNote] = []

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from auditor.collect import CollectOptions
 from auditor.collect.base import license_files, linked_path, read_bytes_as_text, safe_relpath
-from auditor.collect.cache import hub_cache_dir, repo_folder, write_ref, write_tree
+from auditor.collect.cache import hub_cache_dir, repo_folder, write_listing, write_ref
 from auditor.collect.snapshot_builder import build_snapshot
 from auditor.errors import HubError, InputError
 from auditor.snapshot import (
@@ -213,7 +213,7 @@ class HubSource:
                 self.requests = guard.count
 
     # --- metadata --------------------------------------------------------------------------------
-    def _info(self, repo_id: str, revision: str | None, repo_type: str, timeout: float, endpoint: str) -> Any:
+    def _info(self, repo_id: str, revision: str | None, repo_type: str, timeout: float, url: str) -> Any:
         import httpx2
         from huggingface_hub import HfApi
         from huggingface_hub.errors import (
@@ -227,8 +227,11 @@ class HubSource:
 
         from auditor import __version__
 
-        api = HfApi(endpoint=endpoint, token=self.options.token or None, library_name="auditor",
+        api = HfApi(endpoint=url, token=self.options.token or None, library_name="auditor",
                     library_version=__version__)
+        parts = urlsplit(url)
+        port = f":{parts.port}" if parts.port else ""
+        endpoint = f"{parts.scheme}://{parts.hostname}{port}"  # shown in messages: never user:password
         kind = "dataset" if repo_type == "dataset" else "model"
         shown = f"{repo_id}@{revision}" if revision else repo_id
         try:
@@ -257,8 +260,9 @@ class HubSource:
         except (httpx2.HTTPError, OSError) as exc:
             raise HubError(f"{shown}: connection error ({describe(exc)}) talking to {endpoint}",
                            self._clean(str(exc))) from None
-        except ValueError as exc:  # e.g. a malformed answer
-            raise HubError(f"{shown}: unexpected answer from {endpoint}", self._clean(str(exc))) from None
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:  # not a Hub answer (wrong endpoint?)
+            raise HubError(f"{shown}: unexpected answer from {endpoint} (is it a Hub endpoint?)",
+                           self._clean(str(exc))) from None
 
     # --- snapshot --------------------------------------------------------------------------------
     def _snapshot(self, repo_id: str, revision: str | None, repo_type: str, timeout: float) -> Snapshot:
@@ -269,7 +273,6 @@ class HubSource:
             raise HubError(f"{repo_id}: the Hub gave no commit sha; cannot pin the files")
         notes: list[CollectNote] = []
         files: list[RepoFile] = []
-        blobs: dict[str, tuple[int, str]] = {}
         for sib in getattr(info, "siblings", None) or []:
             name = getattr(sib, "rfilename", None)
             if not isinstance(name, str):
@@ -280,9 +283,6 @@ class HubSource:
                 continue
             size = sib.size if isinstance(getattr(sib, "size", None), int) else None
             files.append(RepoFile(name, size))
-            blob_id = getattr(sib, "blob_id", None)
-            if size is not None and isinstance(blob_id, str):
-                blobs[name] = (size, blob_id)
         sizes = {f.path: f.size for f in files}
         card = getattr(info, "card_data", None)
         card_dict: dict[str, Any] = card.to_dict() if card is not None and hasattr(card, "to_dict") else {}
@@ -315,7 +315,7 @@ class HubSource:
                 config = raw_cfg
         storage = repo_folder(fetch.cache_dir, repo_id, repo_type)
         write_ref(storage, revision, sha)
-        write_tree(storage, sha, blobs)
+        write_listing(storage, sha, sizes)
         gated = getattr(info, "gated", None)
         return build_snapshot(
             repo_id=repo_id, source="hub", revision=sha, repo_type=repo_type, files=files, texts=texts,

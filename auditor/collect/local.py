@@ -63,6 +63,14 @@ def _walk(root: Path, files: list[RepoFile]) -> None:
                 return
 
 
+def link_root(root: Path) -> Path:
+    """Where links may point: the folder, or the whole repo cache folder for an HF cache snapshot
+    (``models--org--name/snapshots/<sha>`` links its files into ``../../blobs``)."""
+    if root.resolve().parent.name == "snapshots":
+        return root.resolve().parent.parent
+    return root
+
+
 class LocalSource:
     """A model folder on disk."""
 
@@ -77,13 +85,14 @@ class LocalSource:
         texts: dict[str, TextFile] = {}
         notes: list[CollectNote] = []
         wanted = (["README.md"] if "README.md" in paths else []) + license_files(paths)
+        allowed = link_root(root)
         for rel in wanted:
-            text, extra = read_file(root / rel, rel, root)
+            text, extra = read_file(root / rel, rel, allowed)
             texts[rel] = text
             notes.extend(extra)
         config: dict[str, Any] | None = None
         if "config.json" in paths:
-            cfg, extra = read_file(root / "config.json", "config.json", root)
+            cfg, extra = read_file(root / "config.json", "config.json", allowed)
             notes.extend(extra)
             config = parse_config(cfg)
         return build_snapshot(

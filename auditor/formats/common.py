@@ -113,6 +113,28 @@ def evidence_file(report: Report, ev: Evidence) -> tuple[str | None, int | None]
     return ev.path, ev.line
 
 
+def evidence_place(report: Report, ev: Evidence) -> str:
+    """``path:line`` of an evidence, prefixed by the ancestor repo when it quotes an inherited clause."""
+    place = (f"{ev.path}:{ev.line}" if ev.line else ev.path) or ""
+    if ev.path and evidence_file(report, ev) == (None, None):
+        source = ev.source or ""
+        owner = (
+            source[len("ancestor:") :]
+            if source.startswith("ancestor:")
+            else next(
+                (
+                    x.inherited_from
+                    for x in report.restrictions
+                    if x.inherited_from and (x.path, x.line) == (ev.path, ev.line)
+                ),
+                None,
+            )
+        )
+        if owner:
+            return f"{owner} {place}"
+    return place
+
+
 def ancestor_uri(x: Restriction) -> str | None:
     """A Hub URL for an inherited clause's file and line."""
     if not (x.inherited_from and x.path):

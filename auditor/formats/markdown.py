@@ -7,7 +7,7 @@ dropping evidence (then rows) with a note saying so.
 from __future__ import annotations
 
 from auditor.formats import RenderOptions
-from auditor.formats.common import clause_place, expression
+from auditor.formats.common import clause_place, evidence_place, expression
 from auditor.policy import suppressed_ids
 from auditor.report.model import Evidence, Report
 
@@ -33,10 +33,10 @@ def where(path: str | None, line: int | None) -> str:
     return code(f"{path}:{line}" if line else path)
 
 
-def evidence_text(ev: list[Evidence]) -> str:
+def evidence_text(r: Report, ev: list[Evidence]) -> str:
     parts = []
     for e in ev[:3]:
-        loc = where(e.path, e.line) or (cell(e.source) if e.source else "")
+        loc = code(evidence_place(r, e)) if e.path else (cell(e.source) if e.source else "")
         quote_ = f" “{cell(e.excerpt)}”" if e.excerpt else ""
         if loc or quote_:
             parts.append(f"{loc}{quote_}".strip())
@@ -148,7 +148,7 @@ def details(r: Report, opts: RenderOptions) -> list[str]:
         for c in fw.checks:
             if c.outcome == "pass" and not opts.verbose:
                 continue
-            ev = evidence_text(c.evidence)
+            ev = evidence_text(r, c.evidence)
             fix = f" Fix: {cell(c.remediation)}" if c.remediation and c.outcome != "pass" else ""
             out.append(
                 f"- {ICON.get(c.outcome, '')}{code(c.id)}: {cell(c.reason)}"
@@ -164,7 +164,7 @@ def details(r: Report, opts: RenderOptions) -> list[str]:
         out.append("**Findings**")
         for f in r.findings:
             sup = f" *(suppressed: {cell(f.suppression_reason)})*" if f.suppressed else ""
-            ev = evidence_text(f.evidence)
+            ev = evidence_text(r, f.evidence)
             out.append(
                 f"- [{cell(f.severity)}] {code(f.id)}: {cell(f.message)}{sup}" + (f" ({ev})" if ev else "")
             )

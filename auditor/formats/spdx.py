@@ -81,6 +81,18 @@ class Licences:
         return parsed
 
 
+def declared_expression(lic: Licences, r: Report) -> Any:
+    """The card's declared licence; NONE when the card was read and declares none, NOASSERTION when the
+    card could not be read."""
+    from spdx_tools.spdx.model import SpdxNoAssertion, SpdxNone
+
+    found = declared(r)
+    if found is not None:
+        return lic.expression(found, r)
+    card_unread = any(f.get("path") == "README.md" for f in r.subject.files_not_read)
+    return SpdxNoAssertion() if card_unread else SpdxNone()
+
+
 def created_at(report: Report) -> _dt.datetime:
     if report.generated_at:
         try:
@@ -177,7 +189,7 @@ def build(reports: list[Report]) -> Any:
                 r.subject.revision,
                 model_url(r),
                 hub,
-                lic.expression(declared(r), r),
+                declared_expression(lic, r),
                 lic.expression(r.license, r),
                 "AI model (weights and card) audited by auditor.",
                 summary(r),

@@ -51,10 +51,14 @@ TECH_REPORT = re.compile(r"\b(?:technical|tech) report\b", re.I)
 DATA_CARD_LINK = re.compile(r"huggingface\.co/datasets/|\bdata ?card\b|\bdatasheet\b", re.I)
 HARNESS = re.compile(r"lm-evaluation-harness|evaluation harness|\bopencompass\b|\bhelm\b", re.I)
 HUB_DATASET = re.compile(r"huggingface\.co/datasets/([\w.-]+/[\w.-]+)")
-LIBRARY_IMPORT = re.compile(r"^\s*(?:from|import)\s+(transformers|diffusers|sentence_transformers|peft|timm|vllm|"
-                            r"open_clip|mlx|keras|spacy|fasttext|flair|nemo)\b")
-MODEL_CLASS = re.compile(r"\b(?!Auto)[A-Z][A-Za-z0-9]+For(?:CausalLM|Seq2SeqLM|MaskedLM|ConditionalGeneration|"
-                         r"SequenceClassification|TokenClassification|QuestionAnswering)\b")
+LIBRARY_IMPORT = re.compile(
+    r"^\s*(?:from|import)\s+(transformers|diffusers|sentence_transformers|peft|timm|vllm|"
+    r"open_clip|mlx|keras|spacy|fasttext|flair|nemo)\b"
+)
+MODEL_CLASS = re.compile(
+    r"\b(?!Auto)[A-Z][A-Za-z0-9]+For(?:CausalLM|Seq2SeqLM|MaskedLM|ConditionalGeneration|"
+    r"SequenceClassification|TokenClassification|QuestionAnswering)\b"
+)
 URL = re.compile(r"https?://[^\s)\]>\"'`]+")
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 LICENSE_NEAR = re.compile(r"\(([A-Za-z][A-Za-z0-9.\- ]{1,30}?)\)")
@@ -287,24 +291,18 @@ def add(out: ComponentEvidence, key: str, ev: Evidence, license: str | None = No
 
 
 def code_links(index: CardIndex, out: ComponentEvidence) -> None:
-    for line_no, text in index.grep(CODE_HOST, ("github.com", "gitlab.com", "codeberg.org", "bitbucket.org")):
+    """Links to code hosts, classified by the words on their line (else by their section's heading)."""
+    hosts = ("github.com", "gitlab.com", "codeberg.org", "bitbucket.org")
+    for line_no, text in index.grep(CODE_HOST, hosts):
         sec = section_of(index, line_no)
-        context = text + " " + (sec.title if sec else "")
         lic = licence_on_line(text)
-        matched = False
-        for key, words in CODE_WORDS.items():
-            if words.search(text) or (
-                not matched and sec and words.search(sec.title) and key != "evaluation-code"
-            ):
-                add(out, key, card_ev(line_no, text), lic)
-                matched = True
-        if not matched and re.search(r"\bcode\b", context, re.I):
-            add(
-                out,
-                "training-code" if re.search(r"train", context, re.I) else "supporting-libraries",
-                card_ev(line_no, text),
-                lic,
-            )
+        keys = [k for k, words in CODE_WORDS.items() if words.search(text)]
+        if not keys and sec:
+            keys = [k for k, words in CODE_WORDS.items() if words.search(sec.title)][:1]
+        if not keys and re.search(r"\bcode\b", text, re.I):
+            keys = ["supporting-libraries"]
+        for key in keys:
+            add(out, key, card_ev(line_no, text), lic)
 
 
 def papers(snap: Snapshot, index: CardIndex, out: ComponentEvidence) -> None:
@@ -450,7 +448,8 @@ def files_and_card_extras(snap: Snapshot, index: CardIndex, out: ComponentEviden
         add(out, "supporting-libraries", ev, lib_licence)
         add(out, "inference-code", ev, lib_licence)
     for line_no, text in index.grep(LIBRARY_IMPORT, ("import",)):
-        lib = (LIBRARY_IMPORT.search(text) or [None, ""])[1].replace("_", "-")
+        found = LIBRARY_IMPORT.search(text)
+        lib = found.group(1).replace("_", "-") if found else ""
         add(out, "inference-code", card_ev(line_no, text), LIBRARY_LICENSES.get(lib))
         add(out, "supporting-libraries", card_ev(line_no, text), LIBRARY_LICENSES.get(lib))
     for line_no, text in index.grep(MODEL_CLASS, ("for",))[:1]:

@@ -86,17 +86,16 @@ def grade(facts: Facts, outcome: FrameworkOutcome, rules: RuleSet) -> Grade | No
     ctx = context_for(facts, outcome, rules)
     index = first_met(letters, ctx)
     blockers: list[str] = []
-    capped = False
     if ctx.binding is not None:
         cap = first_met(letters, replace(ctx, license=ctx.binding), only_licence=True)
-        if cap > index:
-            index, capped = cap, True
+        if cap >= index:
+            index = cap
             blockers.append(
                 f"the binding ancestor licence {ctx.binding.label} caps the grade at "
                 f"{letters[cap]['letter']}; no change to this repository alone can lift it"
             )
     chosen = letters[index]
-    if index > 0 and not capped:
+    if index > 0:
         blockers.extend(blockers_for(letters[index - 1], ctx))
     band = chosen["score"]
     score = band["min"] + round((band["max"] - band["min"]) * openness_share(ctx))

@@ -76,7 +76,7 @@ class _Collector:
     def add_entry(self, entry: LicenseEntry, source: LicenseSource, says: str,
                   from_text: bool = False) -> None:
         info = LicenseInfo(id=entry.id, spdx=entry.spdx, name=entry.name, osi_approved=entry.osi_approved,
-                           category=entry.category)
+                           category=entry.category, url=entry.url)
         self.add(entry.id, info, entry.restrictive_rank, entry.kind, source, says, from_text)
 
 
@@ -132,10 +132,10 @@ def _link_path(link: str, snap: Snapshot) -> str | None:
     """The repo file a ``license_link`` names (relative path or a Hub blob/resolve URL of this repo)."""
     parts = urlsplit(link.strip())
     if parts.scheme or parts.netloc:
-        m = re.match(r"^/(?:datasets/)?[^/]+/[^/]+/(?:blob|resolve)/[^/]+/(.+)$", parts.path)
-        if not m:
-            return None
-        rel = unquote(m.group(1))
+        m = re.match(r"^/(?:datasets/)?([^/]+/[^/]+)/(?:blob|resolve)/[^/]+/(.+)$", parts.path)
+        if not m or (m.group(1) != snap.id and snap.source == "hub"):
+            return None  # another repo's file: not ours to read
+        rel = unquote(m.group(2))
     else:
         rel = unquote(parts.path).removeprefix("./")
     rel = posixpath.normpath(rel) if rel else rel
@@ -231,6 +231,10 @@ class _Concluder:
         if path is not None:
             return path
         kb_id = resolve_url(link, self.kb) if "://" in link else None
+        if not kb_id and "://" in link:
+            for claim in self.c.claims.values():
+                if claim.key.startswith(("custom:", "id:")) and claim.info.url is None:
+                    claim.info.url = link.strip()  # the custom licence's published terms
         if kb_id:
             src = LicenseSource(kind="license-link", path="README.md", line=self.snap.metadata_lines.get(
                 "license_link"), confidence=0.6, excerpt=f"license_link: {_excerpt(link, 100)}")
@@ -267,11 +271,11 @@ class _Concluder:
             return
         if ident.status in (MODIFIED, UNRECOGNISED) and named:
             key, info, said = _text_info(ident, self.kb, path)
-            line: int | None
-            line, first = _first_line(text)
+            at: int | None
+            at, first = _first_line(text)
             if ident.added_text:
-                line, first = _line_of(text, ident.added_text), ident.added_text
-            src = self._file_source(kind, path, ident.confidence, first, top, line)
+                at, first = _line_of(text, ident.added_text), ident.added_text
+            src = self._file_source(kind, path, ident.confidence, first, top, at)
             custom = next((c for c in self.c.claims.values() if c.key.startswith(("custom:", "id:"))), None)
             if ident.status == UNRECOGNISED and custom is not None and top:
                 # the declared custom licence and its text: one licence, not a disagreement
@@ -307,7 +311,8 @@ class _Concluder:
 
         lic = LICENSES.get(spdx)
         info = LicenseInfo(id=spdx.lower(), spdx=spdx, name=lic.name if lic else spdx,
-                           osi_approved=bool(lic.osi_approved) if lic else None, category="unknown")
+                           osi_approved=bool(lic.osi_approved) if lic else None, category="unknown",
+                           url=f"https://spdx.org/licenses/{spdx}.html" if lic else None)
         self.c.add(f"id:{spdx.lower()}", info, UNKNOWN_RANK, "license", src, f"{path} is the {spdx} licence",
                    from_text=True)
 

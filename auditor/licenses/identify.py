@@ -321,7 +321,6 @@ def _identify(text: str | None, kb: KnowledgeBase, path: str | None) -> Identifi
         return Identification(path, ai[0].id, head.spdx if head else None, float(ai[0].confidence),
                               tuple(markers), parts=parts, status=IDENTIFIED, spans=tuple(spans))
 
-    toks: list[tuple[str, int, int]] | None = None
     coverage = _words_covered(text, [(a, b) for _, a, b in std])
     if std and coverage >= 0.75:
         spdx = std[0][0]

@@ -7,6 +7,7 @@ one whose every match contains one of its ``factors`` only in the clauses holdin
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 MIN_LITERAL = 3  # shorter literals are too common to be worth a search
@@ -15,6 +16,7 @@ _ZERO_WIDTH = ("AT", "ASSERT", "ASSERT_NOT")
 _REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
 
 Literals = tuple[str, ...]
+_WORD_RE = re.compile(r"\w+")
 
 
 def _name(op: Any) -> str:
@@ -42,9 +44,11 @@ def _prefixes(items: list[Any], i: int) -> list[str] | None:
     if i >= len(items):
         return [head] if head else None
     nxt = _element_prefixes(items[i])
-    if nxt is None:
-        return [head] if head else None
-    if len(nxt) * 1 > MAX_ALTERNATIVES:
+    op, arg = items[i]
+    if nxt is not None and _name(op) in _REPEATS and arg[0] == 0:  # optional: it, or what follows
+        rest = _prefixes(items, i + 1)
+        nxt = None if rest is None else nxt + rest
+    if nxt is None or len(nxt) > MAX_ALTERNATIVES:
         return [head] if head else None
     return [head + p for p in nxt]
 
@@ -62,9 +66,35 @@ def _element_prefixes(item: Any) -> list[str] | None:
                 return None
             out.extend(sub)
         return out
-    if name in _REPEATS and arg[0] >= 1:
+    if name in _REPEATS and (arg[0] >= 1 or arg[1] == 1):
         return _prefixes(list(arg[2]), 0)
     return None
+
+
+def at_word_start(tree: Any, found: Literals | None) -> bool:
+    """True when every match starts at ``\\b`` with one of ``found``, each beginning with a word character:
+    the match can then start only where a word starts."""
+    if not found or not all(p[0].isalnum() or p[0] == "_" for p in found):
+        return False
+    for op, arg in tree:
+        name = _name(op)
+        if name == "AT":
+            return str(arg) == "AT_BOUNDARY"
+        if name not in ("ASSERT", "ASSERT_NOT"):
+            return False
+    return False
+
+
+def word_keys(found: Literals | None) -> tuple[tuple[str, bool], ...]:
+    """For literals that start where a word starts: (first word, whole) pairs. ``whole`` means the
+    literal goes on after that word, so the word must be exactly it; otherwise it is a word prefix."""
+    keys: dict[tuple[str, bool], None] = {}
+    for lit in found or ():
+        m = _WORD_RE.match(lit)
+        if m is None:
+            return ()
+        keys[(m.group(), m.end() < len(lit))] = None
+    return tuple(keys)
 
 
 def factors(tree: Any) -> Literals | None:

@@ -13,17 +13,19 @@ an unbounded repeat (``+``, ``*``, ``{n,}``) only over one literal or a plain cl
 
 from __future__ import annotations
 
+import importlib
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from auditor.errors import RuleError
+from auditor.restrictions import literals
 from auditor.rules import RuleSet
 
-try:  # Python 3.11+
-    import re._parser as _sre_parse  # type: ignore[import-not-found]
+try:  # the regex parser, to check patterns and read their literals (re._parser from Python 3.11)
+    _sre_parse: Any = importlib.import_module("re._parser")
 except ImportError:  # pragma: no cover - Python 3.10
-    import sre_parse as _sre_parse  # type: ignore[no-redef]
+    _sre_parse = importlib.import_module("sre_parse")
 
 CACHE_KEY = "restrictions:compiled"
 DEFAULT_MAX_PER_FILE = 10
@@ -34,12 +36,23 @@ _SINGLE = ("LITERAL", "NOT_LITERAL", "ANY", "IN", "CATEGORY")
 
 
 @dataclass(frozen=True)
+class Rx:
+    """A compiled regex with the literals that every match starts with or contains (see literals.py)."""
+
+    regex: re.Pattern[str]
+    prefixes: tuple[str, ...] | None = None
+    factors: tuple[str, ...] | None = None
+    at_word: bool = False  # every match starts where a word starts
+    keys: tuple[tuple[str, bool], ...] = ()  # (first word, whole word?) of the prefixes, when at_word
+
+
+@dataclass(frozen=True)
 class Pattern:
     """A regex; a hit also needs every ``requires`` regex to match somewhere in the same clause."""
 
     id: str
-    regex: re.Pattern[str]
-    requires: tuple[re.Pattern[str], ...] = ()
+    rx: Rx
+    requires: tuple[Rx, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,7 +107,7 @@ def _check_linear(tree: Any, where: str, inside_repeat: bool = False) -> None:
 
 
 def _narrow(item: Any) -> bool:
-    """A single-character item that cannot run across a sentence: a literal, \\s, \\w, \\d or a plain class."""
+    """A single-character item that cannot run across a sentence: a literal, \\s, \\w, \\d, a plain class."""
     op, arg = item
     name = str(op)
     if name in ("LITERAL", "CATEGORY"):
@@ -109,7 +122,7 @@ def _has_upper(regex: str) -> bool:
     return any(c.isupper() for c in stripped)
 
 
-def compile_regex(regex: str, families: dict[str, str], where: str) -> re.Pattern[str]:
+def compile_rx(regex: str, families: dict[str, str], where: str) -> Rx:
     """Expand phrase families, check linear time, compile. Raise RuleError naming ``where``."""
     text = _expand(regex, families, where)
     try:
@@ -118,7 +131,14 @@ def compile_regex(regex: str, families: dict[str, str], where: str) -> re.Patter
         raise RuleError(f"{where}: invalid regular expression: {exc}") from exc
     _check_linear(tree, where)
     flags = re.IGNORECASE if _has_upper(text) else 0
-    return re.compile(text, flags)
+    starts = literals.prefixes(tree)
+    at_word = literals.at_word_start(tree, starts)
+    keys = literals.word_keys(starts) if at_word else ()
+    return Rx(re.compile(text, flags), starts, literals.factors(tree), at_word and bool(keys), keys)
+
+
+def compile_regex(regex: str, families: dict[str, str], where: str) -> re.Pattern[str]:
+    return compile_rx(regex, families, where).regex
 
 
 def _families(data: dict[str, Any], where: str) -> dict[str, str]:
@@ -133,6 +153,9 @@ def _families(data: dict[str, Any], where: str) -> dict[str, str]:
 
 def compile_type(data: dict[str, Any]) -> TypeRule:
     where = data.get("_file") or data["id"]
+    for entry in (*data.get("patterns", ()), *data.get("negative", ())):
+        if not str(entry["id"]).startswith(data["id"] + "/"):
+            raise RuleError(f"{where}: rule id {entry['id']} must start with {data['id']}/")
     families = _families(data, where)
     pats = tuple(_pattern(p, families, f"{where}: patterns/{p['id']}") for p in data.get("patterns", ()))
     negs = tuple(_pattern(n, families, f"{where}: negative/{n['id']}") for n in data.get("negative", ()))
@@ -145,8 +168,8 @@ def compile_type(data: dict[str, Any]) -> TypeRule:
 
 def _pattern(entry: dict[str, Any], families: dict[str, str], where: str) -> Pattern:
     return Pattern(
-        entry["id"], compile_regex(entry["regex"], families, where),
-        tuple(compile_regex(r, families, f"{where}/requires") for r in entry.get("requires", ())),
+        entry["id"], compile_rx(entry["regex"], families, where),
+        tuple(compile_rx(r, families, f"{where}/requires") for r in entry.get("requires", ())),
     )
 
 

@@ -1,16 +1,20 @@
-"""Scan one text: normalise, split into clauses with line numbers, match the compiled rules.
+"""Scan one text: prepare it, split it into clauses, and match the compiled rules.
 
-Each pattern runs once over the whole normalised text (linear-time regexes); a hit counts when it lies in
-one clause that no negative of the same type touches.
+A regex is tried only where its literals occur (``literals.py``): at the word starts of its prefixes, or in
+the clauses holding one of its factors. A hit counts when it lies in one clause where every ``requires``
+regex matches and no negative of its type does; the ``requires`` and negatives are only tried there.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import accumulate
 
-from auditor.restrictions.patterns import TypeRule
+from auditor.restrictions.patterns import Rx, TypeRule
 
 MAX_CLAUSE = 1200  # longer runs without punctuation are cut
 EXCERPT = 200
@@ -22,8 +26,13 @@ _FOLD = {
     **{ord(c): "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"},
     **{ord(c): " " for c in "\u00a0\u2007\u2009\u202f\t\r\f\v*_\\`#"},
 }
+_ASCII_MARKS = re.compile(r"[\t\r\f\v*_\\`#]")
+_WIDE_MARKS = re.compile("[" + "".join(chr(c) for c in _FOLD if c > 127) + "]")
 _BULLET = re.compile(r"(?m)^([ \t]*)[*+\u2022](?=[ \t])")
 _RUN = re.compile(r"[ \n]{2,}")
+_MAX_FACTOR_SEARCHES = 3  # more literals cost more full-text searches than they save
+_CHARS_PER_ATTEMPT = 40  # a regex scan over this many characters costs about one anchored attempt
+_WORD_SPLIT = re.compile(r"(\w+)")
 
 # Clause boundaries in the prepared text (case kept; whitespace collapsed).
 _BOUNDARY = re.compile(
@@ -58,7 +67,9 @@ class Prepared:
 
 
 def prepare(text: str) -> Prepared:
-    folded = _BULLET.sub(lambda m: m.group(1) + "-", text).translate(_FOLD)
+    folded = _ASCII_MARKS.sub(" ", _BULLET.sub(lambda m: m.group(1) + "-", text))
+    if not folded.isascii():
+        folded = _WIDE_MARKS.sub(lambda m: _FOLD[ord(m.group())], folded)
     pieces: list[str] = []
     new, old = [0], [0]
     pos = size = 0
@@ -159,50 +170,151 @@ def _step(path: list[str], m: re.Match[str]) -> list[str]:
     return path[:1] + [tok]
 
 
+class _Finder:
+    """Runs regexes over one prepared text, only where their literals occur (memoised per text)."""
+
+    def __init__(self, norm: str, parts: list[Clause]) -> None:
+        self.norm = norm
+        self.parts = parts
+        self.bounds = [c.start for c in parts]
+        self._positions: dict[str, list[int]] = {}
+        self._tested: dict[tuple[int, int], bool] = {}
+        self._words: dict[str, list[int]] | None = None
+        self._vocab: list[str] = []
+        self._at_word: dict[str, list[int]] = {}
+        self._with: dict[str, set[int]] = {}
+
+    def clause_at(self, pos: int) -> int:
+        return bisect_right(self.bounds, pos) - 1
+
+    def positions(self, literal: str) -> list[int]:
+        found = self._positions.get(literal)
+        if found is None:
+            found = []
+            find, i = self.norm.find, self.norm.find(literal)
+            while i >= 0:
+                found.append(i)
+                i = find(literal, i + 1)
+            self._positions[literal] = found
+        return found
+
+    def word_positions(self, word: str, whole: bool) -> list[int]:
+        """Where a word (``whole``) or a word prefix starts (memoised; one pass indexes the words)."""
+        if self._words is None:
+            words: defaultdict[str, list[int]] = defaultdict(list)
+            pieces = _WORD_SPLIT.split(self.norm)  # odd items are the words
+            offsets = list(accumulate(map(len, pieces), initial=0))
+            for w, at in zip(pieces[1::2], offsets[1::2], strict=False):
+                words[w].append(at)
+            self._words = dict(words)
+            self._vocab = sorted(words)
+        if whole:
+            return self._words.get(word, [])
+        found = self._at_word.get(word)
+        if found is None:
+            lo = bisect_left(self._vocab, word)
+            hi = bisect_left(self._vocab, word + "\U0010ffff", lo)
+            found = [p for w in self._vocab[lo:hi] for p in self._words[w]]
+            self._at_word[word] = found
+        return found
+
+    def clauses_with(self, literal: str) -> set[int]:
+        """Indexes of the clauses holding ``literal`` (memoised; one search per clause at most)."""
+        found = self._with.get(literal)
+        if found is None:
+            found = set()
+            find, parts, i = self.norm.find, self.parts, self.norm.find(literal)
+            while i >= 0:
+                idx = self.clause_at(i)
+                found.add(idx)
+                i = find(literal, max(i + 1, parts[idx].end))
+            self._with[literal] = found
+        return found
+
+    def matches(self, rx: Rx) -> Iterator[re.Match[str]]:
+        """Matches of ``rx``, each inside one clause, tried only where its literals occur."""
+        starts: list[int] | None = None
+        if rx.at_word:
+            starts = sorted(set().union(*[self.word_positions(w, whole) for w, whole in rx.keys]))
+        elif rx.prefixes:
+            starts = sorted(set().union(*[self.positions(lit) for lit in rx.prefixes]))
+        if rx.factors and (starts is None or (len(starts) > 200 and len(rx.factors) <= _MAX_FACTOR_SEARCHES)):
+            idxs = sorted(set().union(*[self.clauses_with(lit) for lit in rx.factors]))
+            chars = sum(self.parts[i].end - self.parts[i].start for i in idxs)
+            if starts is None or chars < len(starts) * _CHARS_PER_ATTEMPT:
+                for first, last in _runs(idxs):
+                    yield from self._within(rx, self.parts[first].start, self.parts[last].end)
+                return
+        if starts is None:
+            yield from self._within(rx, 0, len(self.norm))
+            return
+        done = -1
+        idx, bounds, parts, match = 0, self.bounds, self.parts, rx.regex.match
+        for p in starts:
+            if p < done:
+                continue
+            while idx + 1 < len(bounds) and bounds[idx + 1] <= p:
+                idx += 1
+            m = match(self.norm, p, parts[idx].end)
+            if m:
+                done = max(m.end(), p + 1)
+                yield m
+
+    def _within(self, rx: Rx, start: int, end: int) -> Iterator[re.Match[str]]:
+        for m in rx.regex.finditer(self.norm, start, end):
+            if m.end() <= self.parts[self.clause_at(m.start())].end:
+                yield m
+
+    def in_clause(self, rx: Rx, idx: int) -> bool:
+        """Whether ``rx`` matches somewhere in clause ``idx`` (memoised)."""
+        key = (id(rx), idx)
+        found = self._tested.get(key)
+        if found is None:
+            clause = self.parts[idx]
+            found = rx.regex.search(self.norm, clause.start, clause.end) is not None
+            self._tested[key] = found
+        return found
+
+
+def _runs(idxs: list[int]) -> Iterator[tuple[int, int]]:
+    """Consecutive runs in a sorted list of indexes, as (first, last)."""
+    if not idxs:
+        return
+    first = last = idxs[0]
+    for i in idxs[1:]:
+        if i != last + 1:
+            yield first, last
+            first = i
+        last = i
+    yield first, last
+
+
 def scan(prep: Prepared, types: tuple[TypeRule, ...]) -> list[Hit]:
     """All hits of all types in a prepared text, negatives applied, one per type and clause.
 
-    Offsets are in ``prep.text``; clauses are split there (capitals mark sentence starts).
+    Offsets are in ``prep.text``; clauses are split there (capitals mark sentence starts). The
+    ``requires`` and ``negative`` regexes are only tried in the clauses where a pattern matched.
     """
-    norm = prep.norm
     parts = clauses(prep.text)
-    bounds = [c.start for c in parts]
-    memo: dict[str, set[int]] = {}
-
-    def where(regex: re.Pattern[str]) -> set[int]:
-        """Indexes of the clauses in which ``regex`` matches (memoised per text)."""
-        key = f"{regex.flags}:{regex.pattern}"
-        if key not in memo:
-            memo[key] = {bisect_right(bounds, m.start()) - 1 for m in regex.finditer(norm)}
-        return memo[key]
-
+    finder = _Finder(prep.norm, parts)
     hits: list[Hit] = []
     for rule in types:
-        negated: set[int] = set()
-        for neg in rule.negatives:
-            found_in = where(neg.regex)
-            for req in neg.requires:
-                found_in = found_in & where(req)
-            negated |= found_in
         seen: set[int] = set()
+        negated: dict[int, bool] = {}
         found: list[Hit] = []
         for pat in rule.patterns:
-            allowed: set[int] | None = None
-            for req in pat.requires:
-                allowed = where(req) if allowed is None else allowed & where(req)
-                if not allowed:
-                    break
-            if allowed is not None and not allowed:
-                continue
-            for m in pat.regex.finditer(norm):
-                idx = bisect_right(bounds, m.start()) - 1
-                if idx < 0 or idx in seen or idx in negated or (allowed is not None and idx not in allowed):
+            for m in finder.matches(pat.rx):
+                idx = finder.clause_at(m.start())
+                if idx < 0 or idx in seen or not all(finder.in_clause(r, idx) for r in pat.requires):
                     continue
-                clause = parts[idx]
-                if m.end() > clause.end + 1:  # ran across a clause boundary
+                if idx not in negated:
+                    negated[idx] = any(finder.in_clause(n.rx, idx)
+                                       and all(finder.in_clause(r, idx) for r in n.requires)
+                                       for n in rule.negatives)
+                if negated[idx]:
                     continue
                 seen.add(idx)
-                found.append(Hit(rule.id, pat.id, m.start(), m.end(), clause))
+                found.append(Hit(rule.id, pat.id, m.start(), m.end(), parts[idx]))
         found.sort(key=lambda h: h.start)
         hits.extend(found)
     return hits
