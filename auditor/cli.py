@@ -92,6 +92,35 @@ def read_target_file(path: str) -> list[str]:
     return out
 
 
+def hub_env_defaults() -> None:
+    """huggingface_hub reads these once, at import: no telemetry request, no progress bars."""
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
+
+def audit_all(items: list[str], revision: str | None, offline: bool, endpoint: str | None, token: str | None,
+              timeout: float, lineage: bool, rules: Any) -> tuple[list[Any], int]:
+    """Audit every target; with several, a failing one prints its error line and the rest go on."""
+    from auditor.collect import CollectOptions
+    from auditor.pipeline import AuditOptions
+    from auditor.pipeline import audit as run_audit
+
+    options = AuditOptions(
+        collect=CollectOptions(offline=offline, endpoint=endpoint, token=token, timeout=timeout),
+        revision=revision, lineage=lineage,
+    )
+    reports, worst = [], 0
+    for item in items:
+        try:
+            reports.append(run_audit(item, options, rules))
+        except AuditorError as exc:
+            if len(items) == 1:
+                raise
+            fail(exc)
+            worst = max(worst, exc.exit_code)
+    return reports, worst
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="auditor", message="%(prog)s %(version)s")
 def cli() -> None:
@@ -132,14 +161,9 @@ def audit(targets: tuple[str, ...], revision: str | None, offline: bool, endpoin
           no_policy: bool, fail_under: str | None, warn_only: bool) -> None:
     """Audit TARGET...: a Hub id org/name[@revision] or a local model folder."""
     STATE.verbose, STATE.token = verbose, token
-    # huggingface_hub reads these once, at import: no telemetry/agent-detection request, no progress bars.
-    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    hub_env_defaults()
     with errors_to_exit():
-        from auditor.collect import CollectOptions
         from auditor.formats import RenderOptions, render
-        from auditor.pipeline import AuditOptions
-        from auditor.pipeline import audit as run_audit
         from auditor.rules import RuleSet, check_user_dirs
 
         items = list(targets)
@@ -152,19 +176,7 @@ def audit(targets: tuple[str, ...], revision: str | None, offline: bool, endpoin
         from auditor import policy as gate
 
         policy = gate.resolve_policy(policy_file, fail_under, auto=not no_policy)
-        options = AuditOptions(
-            collect=CollectOptions(offline=offline, endpoint=endpoint, token=token, timeout=timeout),
-            revision=revision, lineage=not no_lineage,
-        )
-        reports, worst = [], 0
-        for item in items:
-            try:
-                reports.append(run_audit(item, options, rules))
-            except AuditorError as exc:
-                if len(items) == 1:
-                    raise
-                fail(exc)
-                worst = max(worst, exc.exit_code)
+        reports, worst = audit_all(items, revision, offline, endpoint, token, timeout, not no_lineage, rules)
         opts = RenderOptions(color=use_color(color, output), verbose=verbose, quiet=quiet,
                              single=len(items) == 1)
         passed = gate.apply(reports, policy, rules, warn_only=warn_only)
@@ -302,30 +314,15 @@ def compare_cmd(targets: tuple[str, ...], revision: str | None, offline: bool, e
                 no_lineage: bool, timeout: float, verbose: int) -> None:
     """Compare the verdicts of several models side by side (grade, licence, frameworks, restrictions)."""
     STATE.verbose, STATE.token = verbose, token
-    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    hub_env_defaults()
     with errors_to_exit():
-        from auditor.collect import CollectOptions
         from auditor.formats.compare import table
-        from auditor.pipeline import AuditOptions
-        from auditor.pipeline import audit as run_audit
         from auditor.rules import RuleSet, check_user_dirs
 
         check_user_dirs(rules_dirs)
         rules = RuleSet(tuple(rules_dirs))
-        options = AuditOptions(
-            collect=CollectOptions(offline=offline, endpoint=endpoint, token=token, timeout=timeout),
-            revision=revision, lineage=not no_lineage,
-        )
-        reports, worst = [], 0
-        for item in targets:
-            try:
-                reports.append(run_audit(item, options, rules))
-            except AuditorError as exc:
-                if len(targets) == 1:
-                    raise
-                fail(exc)
-                worst = max(worst, exc.exit_code)
+        reports, worst = audit_all(list(targets), revision, offline, endpoint, token, timeout, not no_lineage,
+                                   rules)
         if reports:
             write_output(table(reports, markdown=fmt == "markdown"), output)
         if worst:

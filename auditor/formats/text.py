@@ -95,6 +95,8 @@ def quiet_line(r: Report, opts: RenderOptions) -> str:
     g = r.grade
     grade = f"{paint(g.letter, g.letter, opts)} ({g.score})" if g and g.letter else "-"
     lic = (r.license.id or r.license.name or "unrecognised") if r.license else "no licence"
+    if any(c.type in BINDING_CONFLICTS for c in r.conflicts):
+        lic += " (conflict)"
     verdicts = "  ".join(f"{f.id} {paint(f.verdict, f.verdict, opts)}" for f in r.frameworks)
     return f"{r.subject.id}  grade {grade}  licence {lic}  {verdicts}".rstrip()
 
@@ -122,7 +124,14 @@ def headline(r: Report, opts: RenderOptions) -> list[str]:
         lines.append(f"Licence: {lic.id or 'unrecognised text'}{name}; {osi}{at}")
     else:
         lines.append("Licence: none declared or found")
+    for c in r.conflicts:
+        if c.type in BINDING_CONFLICTS:
+            lines.extend(wrap(f"  but: {c.message}", "    "))
     return lines
+
+
+# conflicts that change which terms bind the weights: shown right under the licence line
+BINDING_CONFLICTS = ("relicensed", "license-mismatch", "incompatible-merge")
 
 
 def terms_section(r: Report) -> list[str]:
