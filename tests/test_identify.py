@@ -199,3 +199,14 @@ def test_modified_text_caught_without_reference_texts(kb: KnowledgeBase,
     finally:
         ident._reference.cache_clear()
         ident._RESULTS.clear()
+
+
+def test_yaml_metadata_header_is_skipped(kb: KnowledgeBase) -> None:
+    """LicenseDB and choosealicense copies put key/value metadata above the text."""
+    header = "---\nkey: mit\nname: MIT License\nother_urls:\n    - https://example.org/mit\n---\n\n"
+    result = identify(header + reference("MIT"), kb)
+    assert result.id == "mit"
+    assert any("YAML metadata header" in m for m in result.markers)
+    # a header that is not metadata (prose between dashes) is left alone
+    prose = "---\nThis is a note, not metadata, and it adds a term: no resale.\n---\n"
+    assert identify(prose + reference("MIT"), kb).id is None

@@ -284,6 +284,10 @@ def identify(text: str | None, kb: KnowledgeBase, path: str | None = None) -> Id
     return replace(cached, path=path)
 
 
+_YAML_HEADER = re.compile(r"\A---[ \t]*\n((?:[^\n]{0,300}\n){1,60}?)---[ \t]*\n")
+_HEADER_LINE = re.compile(r"^(?:[A-Za-z_][\w-]{0,40}:(?:\s.*)?|\s+(?:- )?.*)$")
+
+
 def _identify(text: str | None, kb: KnowledgeBase, path: str | None) -> Identification:
     if text is None or not text.strip():
         return Identification(path, None, None, 1.0, ("no text",), status=EMPTY)
@@ -293,6 +297,11 @@ def _identify(text: str | None, kb: KnowledgeBase, path: str | None) -> Identifi
     if len(text) > MAX_CHARS:
         markers.append(f"only the first {MAX_CHARS} characters were examined")
         text = text[:MAX_CHARS]
+    header = _YAML_HEADER.match(text)
+    if header and all(_HEADER_LINE.match(x) for x in header.group(1).splitlines() if x.strip()):
+        # a metadata header (ScanCode LicenseDB or choosealicense copies): blank it, keeping offsets
+        markers.append(f"skipped a YAML metadata header of {header.group(0).count(chr(10))} lines")
+        text = re.sub(r"[^\n]", " ", header.group(0)) + text[header.end():]
     stripped = text.strip()
     if len(stripped) < 600 and (m := _URL_ONLY.match(stripped)) and len(stripped.split()) <= 12:
         url = m.group(1).rstrip(".,;")
