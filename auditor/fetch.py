@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import json
-import os
 import re
 import time
 from dataclasses import replace
@@ -45,11 +44,9 @@ CHUNK = 65536
 
 
 def cache_dir() -> Path:
-    explicit = os.environ.get("AUDITOR_CACHE_DIR")
-    if explicit:
-        return Path(explicit) / "license-links"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "auditor" / "license-links"
+    from auditor.rules import auditor_cache_dir
+
+    return auditor_cache_dir() / "license-links"
 
 
 def raw_url(url: str) -> str:

@@ -89,9 +89,16 @@ def _cache_file(kind: str) -> Path | None:
     """Where validated rules of one kind are cached (AUDITOR_RULES_CACHE=0 turns the cache off)."""
     if os.environ.get("AUDITOR_RULES_CACHE", "1") == "0":
         return None
-    root = os.environ.get("AUDITOR_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    base = Path(root) if root else Path.home() / ".cache"
-    return (base if os.environ.get("AUDITOR_CACHE_DIR") else base / "auditor") / f"rules-{kind}.json"
+    return auditor_cache_dir() / f"rules-{kind}.json"
+
+
+def auditor_cache_dir() -> Path:
+    """auditor's own cache: $AUDITOR_CACHE_DIR, else $XDG_CACHE_HOME/auditor, else ~/.cache/auditor."""
+    explicit = os.environ.get("AUDITOR_CACHE_DIR")
+    if explicit:
+        return Path(explicit).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base).expanduser() / "auditor"
 
 
 def _read_cache(path: Path | None, signature: str) -> dict[str, Any]:

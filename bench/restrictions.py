@@ -1,5 +1,6 @@
 """Benchmark restriction detection: recall and unexpected detections per licence on ../shared/corpus,
-scan throughput, and the time taken by hostile inputs made of near-matches.
+recall on the held-out paraphrases (tests/data/restrictions/heldout), scan throughput, and the time taken
+by hostile inputs made of near-matches.
 
 Times are CPU time of this process (time.process_time), so other load on the machine does not skew them.
 
@@ -75,6 +76,37 @@ def recall_table(shared: Path, rules: RuleSet) -> None:
     print("(unlisted = detections of a type the notes do not list near that line: not all are wrong)")
 
 
+def heldout_table(rules: RuleSet) -> None:
+    """Current recall per held-out batch, the per-type table of the tuned batches and of the unseen one."""
+    from test_restrictions_heldout import (
+        HELDOUT,
+        TUNED,
+        UNSEEN,
+        batches,
+        clauses_of,
+        false_positives,
+        merged,
+        overall,
+        recall,
+        table,
+    )
+
+    types = compiled(rules)
+    rows = {name: recall(HELDOUT / name, types) for name in batches()}
+    print("held-out paraphrases (first-try figures: tests/data/restrictions/heldout/FIGURES.md)")
+    for name, r in rows.items():
+        negs = HELDOUT / name / "negatives.txt"
+        fps = len(false_positives(HELDOUT / name, types))
+        label = (name or "batch1") + (" (recall never tuned on)" if name == UNSEEN else "")
+        clauses = sum(n for _, n, _ in r.values())
+        print(f"  {label:28} recall {overall(r):6.1%} of {clauses:3}   negatives hit {fps} of "
+              f"{len(clauses_of(negs))}")
+    print(f"tuned batches 1-{len(TUNED)}, per type:")
+    print(table(merged([rows[n] for n in TUNED])))
+    print(f"unseen {UNSEEN}, per type:")
+    print(table(rows[UNSEEN]))
+
+
 def throughput(shared: Path, rules: RuleSet) -> None:
     types = compiled(rules)
     corpus = shared / "corpus" / "licenses"
@@ -118,6 +150,7 @@ def main() -> None:
     compiled(rules)
     print(f"rules: {len(compiled(rules))} types compiled in {time.process_time() - start:.2f} s")
     recall_table(args.shared, rules)
+    heldout_table(rules)
     throughput(args.shared, rules)
     hostile(rules)
 

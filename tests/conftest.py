@@ -25,6 +25,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -36,6 +37,10 @@ if str(Path(__file__).resolve().parent) not in sys.path:  # also under --import-
 from hub import StandInHub  # noqa: E402
 
 REPO_DIR = Path(__file__).resolve().parents[1]
+# auditor's own caches (validated rules, fetched licence links) go to a temporary folder for the whole
+# session, inherited by CLI subprocesses: tests never read or write the user's ~/.cache/auditor.
+os.environ.setdefault("AUDITOR_CACHE_DIR", tempfile.mkdtemp(prefix="auditor-test-cache-"))
+
 HF_VARS = ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_ENDPOINT",
            "HF_HOME", "HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE", "HF_HUB_ETAG_TIMEOUT",
            "HF_HUB_DOWNLOAD_TIMEOUT")

@@ -89,7 +89,7 @@ def test_fingerprints_are_well_formed(kb: KnowledgeBase, shared_dir: Path) -> No
         fp = e.fingerprint or {}
         phrases = fp.get("phrases", [])
         if not phrases:
-            assert e.id in ("h-research", "intel-research"), f"{e.id} has no fingerprint"
+            assert e.id in ("h-research", "intel-research", "ai2-impact-lr"), f"{e.id} has no fingerprint"
             continue
         assert 3 <= len(phrases) <= 8, e.id
         assert 1 <= fp.get("min_phrases", len(phrases)) <= len(phrases), e.id

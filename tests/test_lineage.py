@@ -436,3 +436,11 @@ def test_reports_with_lineage_match_the_schema(fixtures_dir: Path, tmp_path: Pat
         report = audit(str(fixtures_dir / "hub" / name), offline(tmp_path))
         assert report.lineage
         jsonschema.validate(to_data(report), schema)
+
+
+def test_same_publisher_relicence_is_a_low_note() -> None:
+    from auditor.lineage.conflicts import same_publisher
+
+    assert same_publisher("google/med-model", "Google/base-model")
+    assert not same_publisher("someone/med-model", "google/base-model")
+    assert not same_publisher("/tmp/google__med-model", "google/base-model")

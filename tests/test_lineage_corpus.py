@@ -67,7 +67,8 @@ def lineages(shared_dir: Path) -> dict[str, LineageOutcome]:
         pytest.skip(f"corpus models not found at {models}")
     rules = RuleSet()
     resolver = FolderMap(models)
-    wanted = {*LLAMA2_RELABELS, *CONSISTENT, *INDEPENDENT, "allenai/tulu-2-7b"}
+    wanted = {*LLAMA2_RELABELS, *CONSISTENT, *INDEPENDENT, "allenai/tulu-2-7b",
+              "cognitivecomputations/Dolphin3.0-R1-Mistral-24B"}
     out = {}
     for repo_id in sorted(wanted):
         folder = models / repo_id.replace("/", "__")
@@ -118,7 +119,19 @@ def test_declared_base_without_licence(lineages: dict[str, LineageOutcome]) -> N
     assert [(a.id, a.inferred) for a in lin.ancestors if a.depth == 1] == [
         ("meta-llama/Llama-2-7b-hf", False)
     ]
+    lin = lineages.get("cognitivecomputations/Dolphin3.0-R1-Mistral-24B")
+    if lin is None:
+        pytest.skip("cognitivecomputations__Dolphin3.0-R1-Mistral-24B not in the corpus")
     assert [c.type for c in lin.conflicts] == ["derivative-without-license"]
+
+
+def test_licence_named_in_card_prose_still_bound_by_base(lineages: dict[str, LineageOutcome]) -> None:
+    """Tulu 2 has no license: key, but its card names the AI2 ImpACT low-risk licence; Llama 2 still binds."""
+    lin = lineages.get("allenai/tulu-2-7b")
+    if lin is None:
+        pytest.skip("allenai__tulu-2-7b not in the corpus")
+    assert [(c.type, c.severity) for c in lin.conflicts] == [("relicensed", "medium")]
+    assert lin.binding_license is not None and lin.binding_license.id == "llama2"
 
 
 def test_no_false_positives_on_independent_models(lineages: dict[str, LineageOutcome]) -> None:

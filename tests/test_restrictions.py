@@ -179,7 +179,12 @@ def spdx_text(spdx_id: str) -> str:
 
 
 @pytest.mark.parametrize("spdx_id", ["Apache-2.0", "MIT", "BSD-3-Clause", "BSD-2-Clause", "ISC", "MPL-2.0",
-                                     "GPL-3.0-only", "LGPL-2.1-only", "CC-BY-4.0", "Unlicense"])
+                                     "GPL-3.0-only", "LGPL-2.1-only", "CC-BY-4.0", "Unlicense",
+                                     # OSI texts with wording close to the broader held-out patterns
+                                     "AGPL-3.0-only", "LGPL-3.0-only", "EPL-2.0", "AFL-3.0", "OSL-3.0",
+                                     "OFL-1.1", "EUPL-1.2", "CAL-1.0", "CECILL-2.1", "Artistic-1.0-Perl",
+                                     "Artistic-2.0", "Unicode-DFS-2016", "curl", "Zlib", "BSL-1.0", "MS-PL",
+                                     "CDDL-1.0"])
 def test_osi_and_open_texts_yield_no_restrictions(spdx_id: str, types) -> None:  # type: ignore[no-untyped-def]
     found = scan_text(spdx_text(spdx_id), types, path=spdx_id)
     assert found == [], [(r.type, r.line, r.excerpt) for r in found]

@@ -12,7 +12,7 @@ from auditor.pipeline import AuditOptions, audit
 from auditor.report.model import Report
 
 CASES = {
-    "meta-demo/llama-3.1-8b": {"scale-cap", "naming", "acceptable-use-policy", "field-of-use", "geographic"},
+    "meta-demo/llama-3.1-8b": {"scale-cap", "naming", "acceptable-use-policy", "field-of-use"},
     "gemma-demo/gemma-2b": {"licensor-control", "flow-down", "acceptable-use-policy"},
     "rail-lab/rail-diffusion": {"field-of-use", "flow-down", "licensor-control"},
     "nc-lab/research-7b": {"non-commercial"},
@@ -37,9 +37,10 @@ def test_fixture_restrictions(fixtures_dir: Path, name: str, expected: set[str])
 
 def test_llama_like_policy_restrictions_cite_the_policy_file(fixtures_dir: Path) -> None:
     report = run(fixtures_dir, "meta-demo/llama-3.1-8b")
-    geo = [r for r in report.restrictions if r.type == "geographic"]
-    assert geo and geo[0].path == "USE_POLICY.md" and "European Union" in geo[0].excerpt
-    assert "output-restriction" not in {r.type for r in report.restrictions}
+    fields = [r for r in report.restrictions if r.type == "field-of-use"]
+    assert fields and all(r.path == "USE_POLICY.md" for r in fields)
+    # like the real Llama 3.1 terms: no output-training ban, and no EU exclusion (that came with 3.2)
+    assert not {"output-restriction", "geographic"} & {r.type for r in report.restrictions}
 
 
 def test_permissive_model_has_no_restrictions(fixtures_dir: Path) -> None:

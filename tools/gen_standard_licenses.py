@@ -388,6 +388,24 @@ CC_DIFF = {
     "by-nd": ("by", "Forbids sharing adapted material."),
 }
 
+# terms every member of a family shares, so that a bare family tag is not judged free of them
+FAMILY_RESTRICTIONS: dict[str, list[dict[str, Any]]] = {
+    "openrail": [
+        {
+            "type": "acceptable-use-policy",
+            "section": "use-based restrictions (every member licence)",
+            "explanation": "Every OpenRAIL licence bans a list of uses; the list depends on the member.",
+            "osd": [6],
+        },
+        {
+            "type": "flow-down",
+            "section": "use-based restrictions (every member licence)",
+            "explanation": "The use restrictions must be passed on as binding terms to downstream users.",
+            "osd": [6],
+        },
+    ],
+}
+
 FAMILIES = {
     "openrail": (
         "OpenRAIL licence family",
@@ -505,9 +523,12 @@ def entries() -> list[dict[str, Any]]:
             ]
             standard(hid, spdx, cat, aliases, text, extra)
     for hid, (name, cat, summary) in FAMILIES.items():
-        out.append(
-            {"id": hid, "name": name, "kind": "family", "category": cat, "spdx": None, "summary": summary}
-        )
+        family: dict[str, Any] = {
+            "id": hid, "name": name, "kind": "family", "category": cat, "spdx": None, "summary": summary
+        }
+        if hid in FAMILY_RESTRICTIONS:
+            family["restrictions"] = FAMILY_RESTRICTIONS[hid]
+        out.append(family)
     for hid, (name, summary) in META.items():
         out.append(
             {"id": hid, "name": name, "kind": "meta", "category": "unknown", "spdx": None, "summary": summary}

@@ -134,12 +134,49 @@ def headline(r: Report, opts: RenderOptions) -> list[str]:
 BINDING_CONFLICTS = ("relicensed", "license-mismatch", "incompatible-merge")
 
 
+def in_subfolder_only(r: Report, x: Restriction) -> bool:
+    """A clause of a licence seen only in sub-folder files (a component's or an old revision's), which
+    the grade does not apply to the weights."""
+    concluded = r.license.id if r.license else None
+    if x.inherited_from or x.license == concluded:
+        return False
+    folder_only = {
+        lic.id for lic in r.licenses if lic.sources and all(s.path and "/" in s.path for s in lic.sources)
+    }
+    if folder_only:
+        folder_only |= incorporated(folder_only - {concluded})
+    return x.license in folder_only or bool(x.path and "/" in x.path and x.source == "text")
+
+
+def incorporated(ids: set[str | None]) -> set[str]:
+    """Policies the knowledge base says these licences incorporate."""
+    from auditor.frameworks.context import knowledge
+    from auditor.rules import RuleSet
+
+    kb = knowledge(RuleSet())
+    out: set[str] = set()
+    for lid in ids:
+        entry = kb.get(lid) if kb is not None else None
+        out.update(entry.incorporates if entry is not None else ())
+    return out
+
+
 def terms_section(r: Report) -> list[str]:
     if not r.restrictions:
         return []
-    lines = ["  Licence terms that restrict use:"]
+    binding = [x for x in r.restrictions if not in_subfolder_only(r, x)]
+    elsewhere = [x for x in r.restrictions if in_subfolder_only(r, x)]
+    lines = ["  Licence terms that restrict use:"] + term_lines(binding) if binding else []
+    if elsewhere:
+        lines.append("  Terms in licence files of sub-folders only (they do not bind the weights):")
+        lines += term_lines(elsewhere)
+    return lines
+
+
+def term_lines(restrictions: list[Restriction]) -> list[str]:
+    lines: list[str] = []
     by_type: dict[str, list[Restriction]] = {}
-    for x in r.restrictions:
+    for x in restrictions:
         by_type.setdefault(x.type, []).append(x)
     for rtype, items in by_type.items():
         osd = sorted({n for x in items for n in x.osd})

@@ -197,10 +197,33 @@ def category_restriction(view: LicenseView, have: list[Restriction]) -> list[Res
     ]
 
 
+def folder_only(facts: Facts, kb: KnowledgeBase | None) -> set[str]:
+    """Licences seen only in sub-folder files (a component's, or an old revision's), with their policies."""
+    out: set[str] = set()
+    for info in facts.licenses.licenses:
+        if info.id and info.sources and all(s.path and "/" in s.path for s in info.sources):
+            out.add(info.id)
+            entry = kb.get(info.id) if kb is not None else None
+            out.update(entry.incorporates if entry is not None else ())
+    return out
+
+
+def binds_weights(r: Restriction, view: LicenseView, foreign: set[str]) -> bool:
+    """A clause of a licence found only in a sub-folder binds that folder, not the weights, unless it is the
+    concluded licence or a policy that licence incorporates."""
+    if r.inherited_from:
+        return True
+    own = {view.id, *(view.entry.incorporates if view.entry is not None else ())}
+    if r.license in own:
+        return True
+    return r.license not in foreign and not (r.path and "/" in r.path)
+
+
 def build_context(facts: Facts, rules: RuleSet) -> Context:
     kb = knowledge(rules)
     view = view_of(facts.licenses.license, kb, facts)
-    have = list(facts.all_restrictions)
+    foreign = folder_only(facts, kb)
+    have = [r for r in facts.all_restrictions if binds_weights(r, view, foreign)]
     restrictions = have + kb_restrictions(view, kb, have)
     restrictions += category_restriction(view, restrictions)
     binding = None

@@ -46,7 +46,12 @@ CODE_HOST = re.compile(
     re.I,
 )
 ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})|\barXiv:\s?(\d{4}\.\d{4,5})", re.I)
-PAPER_LINK = re.compile(ARXIV.pattern + r"|\b(?:doi\.org/|openreview\.net/|aclanthology\.org/)", re.I)
+PAPER_LINK = re.compile(
+    ARXIV.pattern
+    + r"|\b(?:doi\.org/|openreview\.net/|aclanthology\.org/)"
+    + r"|\beprint\s*=\s*\{\s*\d{4}\.\d{4,5}",  # a BibTeX arXiv entry
+    re.I,
+)
 TECH_REPORT = re.compile(r"\b(?:technical|tech) report\b", re.I)
 DATA_CARD_LINK = re.compile(r"huggingface\.co/datasets/|\bdata ?card\b|\bdatasheet\b", re.I)
 HARNESS = re.compile(r"lm-evaluation-harness|evaluation harness|\bopencompass\b|\bhelm\b", re.I)
@@ -67,7 +72,7 @@ CODE_WORDS = {
     "training-code": re.compile(r"\b(train(?:ing)?|pre-?train(?:ing)?|fine-?tun\w*)\b", re.I),
     "data-preprocessing-code": re.compile(
         r"\b(data[- ]?(?:pipeline|processing|preprocessing|prep|tools?|filter\w*|cleaning)|pre-?process\w*|"
-        r"dedup\w*|corpus[- ]tools?)\b",
+        r"dedup\w*|corpus[- ]tools?|reproduc\w*)\b",
         re.I,
     ),
     "evaluation-code": re.compile(r"\b(eval\w*|benchmark\w*|harness)\b", re.I),
@@ -96,7 +101,8 @@ LIBRARY_LICENSES = {
 DATA_HEADING = re.compile(
     r"\b(training data|pre-?training data|data(?:set)?s?|data card|datasheet|corpus)\b", re.I
 )
-EVAL_HEADING = re.compile(r"\b(evaluation|results|benchmarks?|performance)\b", re.I)
+EVAL_HEADING = re.compile(r"\b(evaluations?|results|benchmarks?|performance)\b", re.I)
+EVAL_RESULTS_LINK = re.compile(r"\b(?:evaluation )?results\b", re.I)
 SAMPLE_HEADING = re.compile(r"\b(sample outputs?|examples? outputs?|samples|generations)\b", re.I)
 VAGUE_DATA = re.compile(
     r"\b(not (?:be )?disclosed|publicly available (?:sources|data)|proprietary data|"
@@ -104,7 +110,8 @@ VAGUE_DATA = re.compile(
     re.I,
 )
 CHECKPOINT_TEXT = re.compile(
-    r"\b(intermediate checkpoints?|revision\s*=\s*[\"']?step\d+|branches named\s+`?step|"
+    r"\b(intermediate checkpoints?|revision\s*=\s*[\"']?(?:step|ckpt|checkpoint)[_-]?\d+|"
+    r"branches named\s+`?step|"
     r"checkpoints? (?:every|at) [\d,]+ steps)\b",
     re.I,
 )
@@ -307,7 +314,7 @@ def code_links(index: CardIndex, out: ComponentEvidence) -> None:
 
 def papers(snap: Snapshot, index: CardIndex, out: ComponentEvidence) -> None:
     for line_no, text in index.grep(
-        PAPER_LINK, ("arxiv", "doi.org/", "openreview.net/", "aclanthology.org/")
+        PAPER_LINK, ("arxiv", "doi.org/", "openreview.net/", "aclanthology.org/", "eprint")
     ):
         add(out, "research-paper", card_ev(line_no, text), licence_on_line(text))
     for line_no, text in index.grep(TECH_REPORT, ("report",)):
@@ -407,6 +414,11 @@ def evaluation(snap: Snapshot, index: CardIndex, out: ComponentEvidence) -> None
             ]
             if rows:
                 add(out, "evaluation-results", card_ev(rows[0][0], rows[0][1]))
+            # results published elsewhere and linked from the evaluation section
+            for i, t in enumerate(sec.lines):
+                if URL.search(t) and EVAL_RESULTS_LINK.search(t):
+                    add(out, "evaluation-results", card_ev(sec.line + 1 + i, t))
+                    break
     for line_no, text in index.grep(HARNESS, ("harness", "opencompass", "helm")):
         add(out, "evaluation-code", card_ev(line_no, text), licence_on_line(text))
 
@@ -457,7 +469,7 @@ def files_and_card_extras(snap: Snapshot, index: CardIndex, out: ComponentEviden
     for sec in index.sections:
         if SAMPLE_HEADING.search(sec.title):
             add(out, "sample-outputs", card_ev(sec.line, "## " + sec.title))
-    for line_no, text in index.grep(CHECKPOINT_TEXT, ("checkpoint", "step")):
+    for line_no, text in index.grep(CHECKPOINT_TEXT, ("checkpoint", "step", "ckpt")):
         add(out, "intermediate-parameters", card_ev(line_no, text))
 
 

@@ -172,6 +172,9 @@ def no_restrictions(ctx: Context, params: dict[str, Any]) -> ProbeResult:
             f"{view.label} is not a recognised licence, so it is not shown to be free of such terms",
             view.evidence,
         )
+    unreviewed = clauses_unreviewed(ctx, "it is not shown to be free of such terms")
+    if unreviewed:
+        return unreviewed
     return ProbeResult(
         PASS,
         f"no such restriction found in {view.label}",
@@ -249,6 +252,24 @@ def not_gated(ctx: Context, params: dict[str, Any]) -> ProbeResult:
     return ProbeResult(FAIL, f"access is gated ({gated}): downloads need the publisher's approval", [ev])
 
 
+def clauses_unreviewed(ctx: Context, consequence: str) -> ProbeResult | None:
+    """A licence that is not open, whose clauses the knowledge base does not record and whose text was not
+    scanned: finding none of its restrictions is no evidence that it has none."""
+    view = ctx.license
+    entry = view.entry
+    if entry is None or view.is_open or entry.restrictions:
+        return None
+    info = ctx.facts.licenses.license
+    scanned = info is not None and any(s.kind in ("license-file", "license-link") for s in info.sources)
+    if scanned or any(r.license == view.id for r in ctx.restrictions):
+        return None
+    return ProbeResult(
+        FAIL,
+        f"the knowledge base records no clauses of {view.label} and its text was not read, so {consequence}",
+        view.evidence[:1] + [kb_ev(view, f"{view.label}: clauses not recorded")],
+    )
+
+
 @probe("osd-criterion")
 def osd_criterion(ctx: Context, params: dict[str, Any]) -> ProbeResult:
     n = int(params["criterion"])
@@ -273,6 +294,9 @@ def osd_criterion(ctx: Context, params: dict[str, Any]) -> ProbeResult:
             f"{view.label} is not a recognised licence; conformance with OSD {n} is not shown",
             view.evidence,
         )
+    unreviewed = clauses_unreviewed(ctx, f"conformance with OSD {n} is not shown")
+    if unreviewed:
+        return unreviewed
     return ProbeResult(
         PASS,
         f"no clause of {view.label} found that breaks OSD {n}",

@@ -31,10 +31,12 @@ from auditor.snapshot import READ_OK, Snapshot
 PRIMARY = ("metadata", "license-file", "license-link", "gating", "tag")
 UNKNOWN_RANK = CATEGORY_ORDER["unknown"]
 _LICENCE_NAME = re.compile(r"^(?:licen[cs]e|copying)", re.I)
+# NOTICE files carry attributions and the licences of bundled third-party code, not the weights' terms
+_NOTICE_NAME = re.compile(r"^notice", re.I)
 _PROSE = re.compile(
     r"(?i)(?:\blicen[cs]e\s*(?:\*\*)?\s*:\s*(?:\*\*)?|"
     r"\b(?:licen[cs]ed|released|distributed|available|provided|governed|made\s+available)\s+under\s+)"
-    r"(?:the\s+)?(?:terms\s+of\s+(?:the\s+)?)?(.{2,120})")
+    r"(?:the\s+)?(?:terms\s+of\s+(?:the\s+)?)?(.{2,420})")
 _MD_LINK = re.compile(r"\[([^\]]{1,100})\]\(([^)\s]{1,300})\)")
 _CUT = re.compile(r"[;\n]|,\s|\.\s|\.$|\s\(|\)|\s-\s|\s(?:and|for|which|with|see|that|as)\s", re.I)
 
@@ -88,6 +90,10 @@ def _prose_names(text: str) -> list[tuple[str, str | None]]:
         link = _MD_LINK.search(rest)
         if link and link.start() < 5:
             out.append((link.group(1), link.group(2)))
+            # "[AI2 ImpACT](url) Low-risk license": the words after the link may complete the name
+            tail = _CUT.split(rest[link.end():], maxsplit=1)[0].strip()
+            if tail and tail[0].isalnum():
+                out.append((f"{link.group(1)} {tail}", None))
             continue
         rest = _MD_LINK.sub(r"\1", rest).replace("`", "").replace("*", "")
         out.append((_CUT.split(rest, maxsplit=1)[0].strip(), None))
@@ -245,7 +251,8 @@ class _Concluder:
         for path, tf in self.snap.texts.items():
             if path == self.snap.card_path:
                 continue
-            top = "/" not in path or path == linked
+            notice = bool(_NOTICE_NAME.match(posixpath.basename(path)))
+            top = ("/" not in path and not notice) or path == linked
             licence_named = bool(_LICENCE_NAME.match(posixpath.basename(path))) or path == linked
             if tf.status != READ_OK or tf.text is None:
                 if top and licence_named:
@@ -342,11 +349,13 @@ class _Concluder:
         for i, line in enumerate(body.splitlines()[:4000]):
             if "licen" not in line.lower() and "under" not in line.lower():
                 continue
+            seen: set[str] = set()
             for name, url in _prose_names(line):
                 entry = resolve_url(url, self.kb) if url and "://" in url else None
                 found = self.kb.entries.get(entry) if entry else _match_prose(name, self.kb)
-                if found is None:
+                if found is None or found.id in seen:
                     continue
+                seen.add(found.id)
                 src = LicenseSource(kind="card-text", path="README.md", line=self.snap.card_body_line + i,
                                     confidence=0.4, excerpt=_excerpt(line))
                 self.c.add_entry(found, src, f"the card text says {found.id}")
@@ -371,6 +380,9 @@ class _Concluder:
         self.out.findings.extend(self.c.findings)
         candidates = [c for c in claims if c.kind not in ("policy",)]
         primary = [c for c in candidates if c.primary]
+        if primary and all(c.kind == "meta" for c in primary):
+            # `license: other` points elsewhere: a licence the card text names is the specific answer
+            primary += [c for c in candidates if not c.primary and _in_card(c)]
         pool = primary or candidates
         pool = self._drop_vague(pool)
         if self.unread:
@@ -440,6 +452,10 @@ class _Concluder:
                     type="license-mismatch", severity="medium",
                     message=f"{other.says[0]}, which is more restrictive than {_label(best)}",
                     evidence=[*other.evidence[:1], *best.evidence[:1]]))
+
+
+def _in_card(claim: _Claim) -> bool:
+    return any(s.kind == "card-text" for s in claim.info.sources)
 
 
 def _label(claim: _Claim) -> str:

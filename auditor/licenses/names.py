@@ -27,6 +27,7 @@ def flat(text: str) -> str:
 def resolve_name(name: str, kb: KnowledgeBase) -> LicenseEntry | None:
     """A licence named in prose or ``license_name``: the name itself and a few plain variants."""
     s = name.strip().strip("*_`'\"[]() ").lower().replace("licence", "license")
+    s = re.sub(r"^(?:license\s*:\s*)+", "", s)  # "License: License: X" (a doubled card label)
     variants = [s, re.sub(r"^the\s+", "", s)]
     t = variants[1]
     for suffix in (" license agreement", " agreement", " license", " public license"):

@@ -46,6 +46,12 @@ def without_license(facts: Facts, ancestors: list[Ancestor]) -> list[Conflict]:
         evidence=[*link_evidence(facts.snapshot, anc), license_evidence(anc)])]
 
 
+def same_publisher(model_id: str, ancestor_id: str) -> bool:
+    """Both are Hub ids (org/name) under the same organisation."""
+    parts, theirs = model_id.split("/"), ancestor_id.split("/")
+    return len(parts) == 2 == len(theirs) and all(parts) and parts[0].lower() == theirs[0].lower()
+
+
 def relicensed(kb: KnowledgeBase, facts: Facts, ancestors: list[Ancestor]) -> list[Conflict]:
     """The declared licence drops terms an ancestor's licence imposes."""
     declared = effective_license(facts.licenses)
@@ -69,10 +75,15 @@ def relicensed(kb: KnowledgeBase, facts: Facts, ancestors: list[Ancestor]) -> li
         else:
             continue
         done.add(key)
+        tail = f"{anc.id}'s terms still bind this model"
+        if same_publisher(facts.snapshot.id, anc.id):
+            severity = "low"  # the owner of the base may release its own derivative under new terms
+            tail = (f"the same publisher releases both and may set new terms; check that {lic.id}'s terms "
+                    f"are not carried over")
         out.append(Conflict(
             type="relicensed", severity=severity,
             message=(f"declared licence {declared.id} {verb} {lic.id}, the licence of {anc.id} "
-                     f"({_how(anc)}); {anc.id}'s terms still bind this model"),
+                     f"({_how(anc)}); {tail}"),
             evidence=[*declared_evidence(facts.snapshot, declared), *link_evidence(facts.snapshot, anc),
                       license_evidence(anc)]))
     return out

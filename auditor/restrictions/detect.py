@@ -9,11 +9,15 @@ from auditor.facts import LicenseOutcome, RestrictionOutcome
 from auditor.report.model import Evidence, Finding, Restriction
 from auditor.restrictions.patterns import TypeRule, compiled
 from auditor.restrictions.regions import Region, collect, ids_of, is_policy_path
-from auditor.restrictions.scan import LineIndex, excerpt, prepare, scan
+from auditor.restrictions.scan import Hit, LineIndex, Prepared, excerpt, is_heading, prepare, scan
 from auditor.rules import RuleSet
 from auditor.snapshot import Snapshot
 
 KB_EXCERPT = 200
+# Types whose policy headings ("Prohibited Uses", "Acceptable Use Policy") would otherwise each count as a
+# clause: a heading followed by a detected clause of its type is left out (the clauses are the evidence),
+# and of the other headings only the first is kept.
+HEADING_TYPES = frozenset({"acceptable-use-policy"})
 
 
 def detect(snapshot: Snapshot, licenses: LicenseOutcome, rules: RuleSet) -> RestrictionOutcome:
@@ -58,7 +62,7 @@ def scan_region(region: Region, types: tuple[TypeRule, ...]) -> list[Restriction
     counts: dict[str, int] = {}
     seen: set[tuple[str, int]] = set()
     found: list[Restriction] = []
-    for hit in scan(prep, types):
+    for hit in _without_redundant_headings(scan(prep, types), prep, index):
         rule = by_type[hit.type]
         offset = prep.original(hit.start)
         line = index.line(offset)
@@ -73,6 +77,32 @@ def scan_region(region: Region, types: tuple[TypeRule, ...]) -> list[Restriction
         ))
     found.sort(key=lambda r: (r.line or 0, r.type))
     return found
+
+
+def _without_redundant_headings(hits: list[Hit], prep: Prepared, index: LineIndex) -> list[Hit]:
+    """Drop heading-only hits of HEADING_TYPES that the clauses below them already stand for."""
+    heads: dict[int, int] = {}  # id(hit) -> line, for heading hits
+    clause_lines: dict[str, list[int]] = {}
+    for h in hits:
+        if h.type not in HEADING_TYPES:
+            continue
+        line = index.line(prep.original(h.start))
+        if is_heading(prep, h.clause):
+            heads[id(h)] = line
+        else:
+            clause_lines.setdefault(h.type, []).append(line)
+    if not heads:
+        return hits
+    kept_heading: set[str] = set()
+    out: list[Hit] = []
+    for h in hits:
+        head = heads.get(id(h))
+        if head is not None:
+            if any(head <= n for n in clause_lines.get(h.type, ())) or h.type in kept_heading:
+                continue
+            kept_heading.add(h.type)
+        out.append(h)
+    return out
 
 
 def _license_at(region: Region, offset: int) -> str | None:

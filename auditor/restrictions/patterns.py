@@ -66,6 +66,9 @@ class TypeRule:
     patterns: tuple[Pattern, ...]
     negatives: tuple[Pattern, ...]
     max_per_file: int
+    # the negatives without ``requires`` joined into one regex: one search of a clause instead of many
+    # (scan.py tries it, then the negatives that have ``requires``)
+    any_negative: Rx | None = None
 
 
 def _expand(regex: str, families: dict[str, str], where: str) -> str:
@@ -163,7 +166,16 @@ def compile_type(data: dict[str, Any]) -> TypeRule:
         id=data["id"], title=data.get("title", data["id"]), osd=tuple(data.get("osd", ())),
         severity=data.get("severity", "medium"), patterns=pats, negatives=negs,
         max_per_file=int(data.get("max_per_file", DEFAULT_MAX_PER_FILE)),
+        any_negative=_joined([n.rx for n in negs if not n.requires]),
     )
+
+
+def _joined(rxs: list[Rx]) -> Rx | None:
+    """One regex matching where any of ``rxs`` matches (each was checked on its own)."""
+    if not rxs:
+        return None
+    flags = re.IGNORECASE if any(r.regex.flags & re.IGNORECASE for r in rxs) else 0
+    return Rx(re.compile("|".join(f"(?:{r.regex.pattern})" for r in rxs), flags))
 
 
 def _pattern(entry: dict[str, Any], families: dict[str, str], where: str) -> Pattern:

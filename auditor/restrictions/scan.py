@@ -32,12 +32,14 @@ _BULLET = re.compile(r"(?m)^([ \t]*)[*+\u2022](?=[ \t])")
 _RUN = re.compile(r"[ \n]{2,}")
 _MAX_FACTOR_SEARCHES = 3  # more literals cost more full-text searches than they save
 _CHARS_PER_ATTEMPT = 40  # a regex scan over this many characters costs about one anchored attempt
+_FIND_CHARS_PER_ATTEMPT = 1500  # so does a str.find pass over this many characters
 _WORD_SPLIT = re.compile(r"(\w+)")
 
 # Clause boundaries in the prepared text (case kept; whitespace collapsed).
 _BOUNDARY = re.compile(
     r"\n\n"  # blank line
-    r"|(?<=[.!?;])[\"')\]]? (?=[\"'(\[]?[A-Z0-9])"  # sentence end before a capital or a number
+    r"|(?<=[.!;])[\"')\]]? (?=[\"'(\[]?[A-Z0-9])"  # sentence end before a capital or a number (not "?":
+    # a question and its answer, "Can I sell it? No.", are read together)
     r"|(?<=[.!?;:])[\"')\]]? ?\n"  # sentence or lead-in end at a line end
     r"|\n(?=(?:-|\(?[0-9]{1,3}[.)]|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,5}[.)]) )"  # list item
 )
@@ -218,6 +220,11 @@ class _Finder:
             self._at_word[word] = found
         return found
 
+    def _search_cost(self, literals: tuple[str, ...]) -> int:
+        """The cost, in anchored regex attempts, of the full-text searches for ``literals`` not made yet."""
+        todo = sum(1 for lit in literals if lit not in self._with)
+        return todo * len(self.norm) // _FIND_CHARS_PER_ATTEMPT
+
     def clauses_with(self, literal: str) -> set[int]:
         """Indexes of the clauses holding ``literal`` (memoised; one search per clause at most)."""
         found = self._with.get(literal)
@@ -238,7 +245,8 @@ class _Finder:
             starts = sorted(set().union(*[self.word_positions(w, whole) for w, whole in rx.keys]))
         elif rx.prefixes:
             starts = sorted(set().union(*[self.positions(lit) for lit in rx.prefixes]))
-        if rx.factors and (starts is None or (len(starts) > 200 and len(rx.factors) <= _MAX_FACTOR_SEARCHES)):
+        if rx.factors and (starts is None or (len(rx.factors) <= _MAX_FACTOR_SEARCHES
+                                              and len(starts) > max(200, self._search_cost(rx.factors)))):
             idxs = sorted(set().union(*[self.clauses_with(lit) for lit in rx.factors]))
             chars = sum(self.parts[i].end - self.parts[i].start for i in idxs)
             if starts is None or chars < len(starts) * _CHARS_PER_ATTEMPT:
@@ -249,13 +257,17 @@ class _Finder:
             yield from self._within(rx, 0, len(self.norm))
             return
         done = -1
-        idx, bounds, parts, match = 0, self.bounds, self.parts, rx.regex.match
+        if not self.parts:
+            return
+        bounds, parts, match, norm = self.bounds, self.parts, rx.regex.match, self.norm
+        idx, end = 0, parts[0].end
         for p in starts:
             if p < done:
                 continue
-            while idx + 1 < len(bounds) and bounds[idx + 1] <= p:
-                idx += 1
-            m = match(self.norm, p, parts[idx].end)
+            if p >= end:  # jump to the clause holding p
+                idx = bisect_right(bounds, p) - 1
+                end = parts[idx].end
+            m = match(norm, p, end)
             if m:
                 done = max(m.end(), p + 1)
                 yield m
@@ -308,9 +320,10 @@ def scan(prep: Prepared, types: tuple[TypeRule, ...]) -> list[Hit]:
                 if idx < 0 or idx in seen or not all(finder.in_clause(r, idx) for r in pat.requires):
                     continue
                 if idx not in negated:
-                    negated[idx] = any(finder.in_clause(n.rx, idx)
-                                       and all(finder.in_clause(r, idx) for r in n.requires)
-                                       for n in rule.negatives)
+                    joined = rule.any_negative
+                    negated[idx] = (joined is not None and finder.in_clause(joined, idx)) or any(
+                        finder.in_clause(n.rx, idx) and all(finder.in_clause(r, idx) for r in n.requires)
+                        for n in rule.negatives if n.requires)
                 if negated[idx]:
                     continue
                 seen.add(idx)
@@ -318,6 +331,32 @@ def scan(prep: Prepared, types: tuple[TypeRule, ...]) -> list[Hit]:
         found.sort(key=lambda h: h.start)
         hits.extend(found)
     return hits
+
+
+_HEADING_WORDS = 6
+_LIST_MARK = re.compile(  # "-", "4.5", "(a)", "iv." at the start of a clause
+    r"^[ \n]*(?:-|\(?[0-9]{1,3}(?:\.[0-9]{1,3})*[.)]?|\(?[a-z][.)]|\(?[ivx]{1,5}[.)])?[ \n]*")
+_WORD = re.compile(r"[a-z][a-z'-]*")
+# words that make a short clause a sentence rather than a heading
+_SENTENCE_WORDS = frozenset([
+    "must", "shall", "may", "will", "should", "can", "cannot", "agree", "agrees", "comply", "is", "are", "be",
+    "not", "do", "does", "you", "we", "licensee",
+])
+# a heading names a policy or a list of uses; a short list item ("Violence or terrorism") does not
+_POLICY_WORDS = frozenset([
+    "policy", "policies", "use", "uses", "usage", "restrictions", "guidelines", "rules", "conduct",
+])
+
+
+def is_heading(prep: Prepared, clause: Clause) -> bool:
+    """Whether a clause is a bare policy heading: a few words naming a policy or uses, with no modal or
+    verb of duty ("Prohibited Uses", "4.5 Use Restrictions.", "Acme Acceptable Use Policy")."""
+    if clause.end - clause.start > 80:
+        return False
+    text = _LIST_MARK.sub("", prep.norm[clause.start:clause.end], count=1)
+    words = _WORD.findall(text)
+    return (0 < len(words) <= _HEADING_WORDS and not _SENTENCE_WORDS.intersection(words)
+            and bool(_POLICY_WORDS.intersection(w.strip("'-") for w in words)))
 
 
 def excerpt(original: str, prep: Prepared, hit: Hit, limit: int = EXCERPT) -> str:
