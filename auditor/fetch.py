@@ -37,7 +37,6 @@ from auditor.snapshot import (
 )
 
 PREFIX = "license_link:"
-TEXT_TYPES = ("text/plain", "text/markdown", "text/x-markdown", "text/x-rst", "text/")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 HUB_HOSTS = ("huggingface.co", "hf.co")
 CHUNK = 65536

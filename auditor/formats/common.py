@@ -16,7 +16,6 @@ LINK_PREFIX = "license_link:"  # TextFile path of a licence text fetched from a 
 
 # report severity -> SARIF level / GitHub annotation command
 SARIF_LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
-ANNOTATION = {"error": "error", "warning": "warning", "note": "notice"}
 
 
 def expression(lic: LicenseInfo | None) -> str | None:

@@ -72,10 +72,6 @@ class FamilyMatch:
     size: str | None
     text: str
 
-    @property
-    def canonical_id(self) -> str | None:
-        return self.family.ids.get(self.size or "")
-
 
 def find_families(text: str) -> list[FamilyMatch]:
     """Family mentions in a text, longest/most specific family first at each position."""

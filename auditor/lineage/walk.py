@@ -41,9 +41,6 @@ class Walk:
     nodes: list[Node] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
-    def parents_of(self, child: str) -> list[Node]:
-        return [n for n in self.nodes if n.child == child]
-
 
 def own_keys(snapshot: Snapshot) -> set[str]:
     """Names the audited repo goes by (a local folder also by parent/name and org__name)."""
