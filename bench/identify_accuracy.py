@@ -179,6 +179,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no corpus at {args.shared}/corpus/licenses; nothing to measure")
         return 0
     totals = run(args.shared, args.quiet)
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(f"peak memory of this process: {peak:.0f} MB (target < 150 MB)")
     return 1 if any(t["wrong"] for t in totals.values()) else 0
 
 
