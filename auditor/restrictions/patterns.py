@@ -20,6 +20,7 @@ from typing import Any
 
 from auditor.errors import RuleError
 from auditor.restrictions import literals
+from auditor.restrictions.concepts import Concepts, compile_concepts
 from auditor.rules import RuleSet
 
 try:  # the regex parser, to check patterns and read their literals (re._parser from Python 3.11)
@@ -69,6 +70,7 @@ class TypeRule:
     # the negatives without ``requires`` joined into one regex: one search of a clause instead of many
     # (scan.py tries it, then the negatives that have ``requires``)
     any_negative: Rx | None = None
+    concepts: Concepts | None = None  # the concept fallback (concepts.py)
 
 
 def _expand(regex: str, families: dict[str, str], where: str) -> str:
@@ -167,6 +169,7 @@ def compile_type(data: dict[str, Any]) -> TypeRule:
         severity=data.get("severity", "medium"), patterns=pats, negatives=negs,
         max_per_file=int(data.get("max_per_file", DEFAULT_MAX_PER_FILE)),
         any_negative=_joined([n.rx for n in negs if not n.requires]),
+        concepts=compile_concepts(data.get("concepts"), where),
     )
 
 

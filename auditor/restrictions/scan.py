@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import accumulate
 
+from auditor.restrictions.concepts import ConceptIndex
 from auditor.restrictions.patterns import Rx, TypeRule
 
 MAX_CLAUSE = 1200  # longer runs without punctuation are cut
@@ -200,6 +201,21 @@ class _Finder:
             self._positions[literal] = found
         return found
 
+    def word_count(self, word: str, whole: bool) -> int:
+        """How many times a word (``whole``) or a word prefix starts, without listing the places."""
+        if whole or word in self._at_word:
+            return len(self.word_positions(word, whole))
+        self.word_positions("", True)
+        assert self._words is not None
+        lo = bisect_left(self._vocab, word)
+        hi = bisect_left(self._vocab, word + "\U0010ffff", lo)
+        return sum(len(self._words[w]) for w in self._vocab[lo:hi])
+
+    def vocab(self) -> list[str]:
+        """The distinct words of the text, sorted."""
+        self.word_positions("", True)
+        return self._vocab
+
     def word_positions(self, word: str, whole: bool) -> list[int]:
         """Where a word (``whole``) or a word prefix starts (memoised; one pass indexes the words)."""
         if self._words is None:
@@ -309,25 +325,39 @@ def scan(prep: Prepared, types: tuple[TypeRule, ...]) -> list[Hit]:
     """
     parts = clauses(prep.text)
     finder = _Finder(prep.norm, parts)
+    index: ConceptIndex | None = None
     hits: list[Hit] = []
     for rule in types:
         seen: set[int] = set()
         negated: dict[int, bool] = {}
         found: list[Hit] = []
+
+        def is_negated(idx: int, rule: TypeRule = rule, negated: dict[int, bool] = negated) -> bool:
+            if idx not in negated:
+                joined = rule.any_negative
+                negated[idx] = (joined is not None and finder.in_clause(joined, idx)) or any(
+                    finder.in_clause(n.rx, idx) and all(finder.in_clause(r, idx) for r in n.requires)
+                    for n in rule.negatives if n.requires)
+            return negated[idx]
+
         for pat in rule.patterns:
             for m in finder.matches(pat.rx):
                 idx = finder.clause_at(m.start())
                 if idx < 0 or idx in seen or not all(finder.in_clause(r, idx) for r in pat.requires):
                     continue
-                if idx not in negated:
-                    joined = rule.any_negative
-                    negated[idx] = (joined is not None and finder.in_clause(joined, idx)) or any(
-                        finder.in_clause(n.rx, idx) and all(finder.in_clause(r, idx) for r in n.requires)
-                        for n in rule.negatives if n.requires)
-                if negated[idx]:
+                if is_negated(idx):
                     continue
                 seen.add(idx)
                 found.append(Hit(rule.id, pat.id, m.start(), m.end(), parts[idx]))
+        if rule.concepts is not None and parts:
+            if index is None:
+                index = ConceptIndex(prep.norm, finder.word_positions, finder.word_count, finder.vocab,
+                                     finder.bounds, lambda i: (parts[i].start, parts[i].end))
+            cands = index.candidates(rule.concepts)
+            for idx, at in sorted(cands.items()):
+                if idx >= 0 and idx not in seen and not is_negated(idx):
+                    seen.add(idx)
+                    found.append(Hit(rule.id, rule.id + "/concepts", at, at, parts[idx]))
         found.sort(key=lambda h: h.start)
         hits.extend(found)
     return hits
