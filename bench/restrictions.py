@@ -99,14 +99,15 @@ def heldout_table(rules: RuleSet) -> None:
     for name, r in rows.items():
         negs = HELDOUT / name / "negatives.txt"
         fps = len(false_positives(HELDOUT / name, types))
-        unseen = name in (UNSEEN, *FALLBACK_UNSEEN)
-        label = (name or "batch1") + (" (recall never tuned on)" if unseen else "")
+        note = {UNSEEN: " (patterns never tuned on it; concept lexicons were)"}
+        note.update({n: " (never tuned on)" for n in FALLBACK_UNSEEN})
+        label = (name or "batch1") + note.get(name, "")
         clauses = sum(n for _, n, _ in r.values())
-        print(f"  {label:28} recall {overall(r):6.1%} of {clauses:3}   negatives hit {fps} of "
+        print(f"  {label:58} recall {overall(r):6.1%} of {clauses:3}   negatives hit {fps} of "
               f"{len(clauses_of(negs))}")
     print(f"tuned batches 1-{len(TUNED)}, per type:")
     print(table(merged([rows[n] for n in TUNED])))
-    print(f"unseen {UNSEEN}, per type:")
+    print(f"{UNSEEN} (patterns not tuned on it; development data for the concept lexicons), per type:")
     print(table(rows[UNSEEN]))
     print(f"unseen by the concept fallback ({', '.join(FALLBACK_UNSEEN)}), per type:")
     print(table(merged([rows[n] for n in FALLBACK_UNSEEN])))
