@@ -31,46 +31,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
-# Labels for the corpus check (what a careful reader of each card concludes), not inputs to the tool.
-LLAMA2_RELABELS = [
-    "Doctor-Shotgun/llama-2-13b-chat-limarp-v2-merged",
-    "NousResearch/Nous-Hermes-Llama2-13b",
-    "TIGER-Lab/MAmmoTH-7B",
-    "Tap-M/Luna-AI-Llama2-Uncensored",
-    "ajibawa-2023/Code-13B",
-    "deepse/CodeUp-Llama-2-13b-chat-hf",
-    "defog/sqlcoder-34b-alpha",
-    "garage-bAInd/Platypus2-13B",
-    "lizpreciatior/lzlv_70b_fp16_hf",
-    "mrm8488/llama-2-coder-7b",
-    "microsoft/Orca-2-13b",
-]
-INDEPENDENT = [
-    "LLM360/Amber",
-    "LLM360/AmberChat",
-    "TinyLlama/TinyLlama-1.1B-intermediate-step-1431k-3T",
-    "EleutherAI/pythia-160m",
-    "EleutherAI/gpt-j-6b",
-    "EleutherAI/gpt-neox-20b",
-    "mistralai/Mistral-7B-v0.1",
-    "mistralai/Mistral-7B-Instruct-v0.2",
-    "mistralai/Mixtral-8x7B-v0.1",
-    "mistralai/Devstral-Small-2507",
-    "microsoft/phi-2",
-    "tiiuae/falcon-7b",
-    "bigscience/bloom",
-    "LumiOpen/Poro-34B",
-    "state-spaces/mamba-2.8b-hf",
-    "Qwen/Qwen-72B",
-    "meta-llama/Llama-2-7b-hf",
-    "meta-llama/Llama-3.1-8B",
-    "meta-llama/Meta-Llama-3-8B",
-    "google/gemma-2b",
-    "google/gemma-2b-it",
-    "deepseek-ai/deepseek-llm-7b-base",
-    "xai-org/grok-1",
-]
-LINEAGE_CONFLICTS = ("relicensed", "incompatible-merge", "dataset-license", "derivative-without-license")
+from lineage_cases import INDEPENDENT, LINEAGE_CONFLICTS, LLAMA2_RELABELS  # noqa: E402
+
 FAMILY_LICENCES = ("llama", "gemma")
 
 

@@ -186,22 +186,15 @@ def load(path: str) -> dict:  # type: ignore[type-arg]
     return yaml.safe_load((REPO / path).read_text(encoding="utf-8"))
 
 
+# inputs the entry script reads from INPUT_* environment variables
+SCRIPT_INPUTS = ("models", "path", "policy", "fail-under", "warn-only", "format", "output", "sarif",
+                 "summary")
+
+
 def test_action_inputs_never_interpolated_into_shell() -> None:
     action = load("action.yml")
     assert action["runs"]["using"] == "composite"
-    assert {
-        "models",
-        "path",
-        "policy",
-        "fail-under",
-        "warn-only",
-        "format",
-        "output",
-        "sarif",
-        "summary",
-        "python-version",
-        "version",
-    } <= set(action["inputs"])
+    assert {*SCRIPT_INPUTS, "python-version", "version"} <= set(action["inputs"])
     assert set(action["outputs"]) == {"grade", "verdicts", "report"}
     for step in action["runs"]["steps"]:
         if "run" in step:
@@ -210,17 +203,7 @@ def test_action_inputs_never_interpolated_into_shell() -> None:
         if "uses" in step:
             assert SHA_PIN.match(step["uses"]), step["uses"]
     audit = next(s for s in action["runs"]["steps"] if s.get("id") == "audit")
-    for name in (
-        "models",
-        "path",
-        "policy",
-        "fail-under",
-        "warn-only",
-        "format",
-        "output",
-        "sarif",
-        "summary",
-    ):
+    for name in SCRIPT_INPUTS:
         key = "INPUT_" + name.upper().replace("-", "_")
         assert audit["env"][key] == "${{ inputs." + name + " }}"
 
